@@ -1,0 +1,53 @@
+# Sharp Eyes — video-surveillance analytics gateway.
+# `make help` lists the targets.
+
+GO        ?= go
+BIN       := bin/sharpeyes
+TEST_TAGS := matprofile
+export CGO_ENABLED := 1
+
+.PHONY: help setup build demo test test-short lint fuzz-smoke bench bench-accuracy docker clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+setup: ## install Debian packages, PETS clip and Go modules (idempotent)
+	@bash scripts/setup.sh
+
+build: setup ## build bin/sharpeyes
+	$(GO) build -o $(BIN) ./gateway/cmd/sharpeyes
+
+demo: build ## run the whole system on embedded defaults (broker, simulated cameras, gateway)
+	./$(BIN) demo
+
+test: setup ## run every test (race detector, Mat leak profile), tidy check, lint and a short fuzz pass
+	$(GO) vet -tags $(TEST_TAGS) ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) mod tidy -diff
+	$(GO) test -race -tags $(TEST_TAGS) -timeout 20m ./...
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+test-short: ## tests without the race detector (faster local loop)
+	$(GO) test -tags $(TEST_TAGS) -timeout 20m ./...
+
+lint: ## go vet + gofmt + import boundaries
+	$(GO) vet -tags $(TEST_TAGS) ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) test -run TestImportBoundaries ./internal/archtest/
+
+FUZZTIME ?= 10s
+fuzz-smoke: ## short pass of every fuzz target
+	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./gateway/conf/
+	$(GO) test -run '^$$' -fuzz '^FuzzRuleYAML$$' -fuzztime $(FUZZTIME) ./rules/
+
+bench: build ## pipeline CPU per camera-second vs decode-only; alert latency with 8 cameras
+	./$(BIN) bench --cameras 8
+
+bench-accuracy: build ## tripwire accuracy on PETS 2009 S2L1 (no-model detectors and YOLOX-nano)
+	./$(BIN) bench-accuracy
+
+docker: ## build the container image (needs a Docker engine)
+	docker build -f deploy/Dockerfile -t sharpeyes:dev .
+
+clean: ## remove build outputs
+	rm -rf bin

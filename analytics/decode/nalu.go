@@ -1,0 +1,49 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sharpeyes/sharpeyes/streams/unit"
+)
+
+// checkNALUs rejects units that cannot be valid before they reach libavcodec,
+// which silently skips some broken NAL units (H.265 above all): a set forbidden
+// bit, an H.265 temporal id of zero, or a keyframe without an IDR/IRAP picture.
+func checkNALUs(u *unit.AccessUnit) error {
+	if len(u.NALUs) == 0 {
+		return errors.New("empty access unit")
+	}
+	random := false
+	for i, n := range u.NALUs {
+		if err := checkHeader(u.Codec, n); err != nil {
+			return fmt.Errorf("NAL unit %d: %w", i, err)
+		}
+		random = random || isRandomAccess(u.Codec, n)
+	}
+	if u.Keyframe && !random {
+		return errors.New("keyframe unit without an IDR/IRAP picture")
+	}
+	return nil
+}
+
+func checkHeader(codec unit.Codec, n []byte) error {
+	switch {
+	case len(n) == 0:
+		return errors.New("empty")
+	case n[0]&0x80 != 0:
+		return errors.New("forbidden bit set")
+	case codec == unit.CodecH265 && (len(n) < 2 || n[1]&0x07 == 0):
+		return errors.New("invalid H.265 header")
+	}
+	return nil
+}
+
+// isRandomAccess tells whether n is an IDR slice (H.264) or an IRAP picture (H.265).
+func isRandomAccess(codec unit.Codec, n []byte) bool {
+	if codec == unit.CodecH265 {
+		typ := (n[0] >> 1) & 0x3f
+		return typ >= 16 && typ <= 23
+	}
+	return n[0]&0x1f == 5
+}

@@ -1,0 +1,178 @@
+package opencv
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// modelCheckEnv carries a checkRequest (JSON) to the child process.
+const modelCheckEnv = "SHARPEYES_MODEL_CHECK"
+
+// modelCheckTimeout bounds a check when ctx has no earlier deadline.
+const modelCheckTimeout = 60 * time.Second
+
+// checkRequest is what the parent asks the child to verify.
+type checkRequest struct {
+	Path   string `json:"path"`
+	Format string `json:"format"`
+	Size   int    `json:"size"`
+}
+
+// CheckModel verifies, in a child process, that OpenCV can load the ONNX model
+// at path and run it at the default input size with outputs shaped for format.
+// OpenCV 4.6 aborts the whole process on some files it cannot import, so the
+// check re-executes the current binary (os.Executable) with SHARPEYES_MODEL_CHECK
+// set: that binary's main or TestMain must call RunModelCheckIfRequested first.
+func CheckModel(ctx context.Context, path, format string) error {
+	return checkModel(ctx, path, format, DefaultInputSize)
+}
+
+func checkModel(ctx context.Context, path, format string, size int) error {
+	if _, err := formatByName(format); err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("model %s: file not found", path)
+	case err != nil:
+		return fmt.Errorf("model %s: %w", path, err)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("model %s: not a regular file", path)
+	}
+	if os.Getenv(modelCheckEnv) != "" {
+		return fmt.Errorf("model %s: cannot check from inside a model check: RunModelCheckIfRequested was not called first", path)
+	}
+	return runChild(ctx, checkRequest{Path: path, Format: format, Size: size})
+}
+
+// runChild re-executes this binary as the model check and interprets its report.
+func runChild(ctx context.Context, req checkRequest) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("model %s: find own executable for the check: %w", req.Path, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, modelCheckTimeout)
+	defer cancel()
+	spec, _ := json.Marshal(req)
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), modelCheckEnv+"="+string(spec))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	stage, result := parseReport(&stdout)
+	switch {
+	case runErr == nil && strings.HasPrefix(result, "ok"):
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("model %s: check stopped at %s: %w", req.Path, stage, ctx.Err())
+	case strings.HasPrefix(result, "error "):
+		return fmt.Errorf("model %s: %s", req.Path, strings.TrimPrefix(result, "error "))
+	case stage == "forward":
+		return fmt.Errorf("model %s: OpenCV cannot run it at %d×%d: %s", req.Path, req.Size, req.Size, tail(stderr.String(), runErr))
+	default:
+		return fmt.Errorf("model %s: OpenCV cannot load it: %s", req.Path, tail(stderr.String(), runErr))
+	}
+}
+
+// parseReport returns the last stage the child reached and its result line.
+func parseReport(r io.Reader) (stage, result string) {
+	stage = "start"
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "sharpeyes-model-check: ")
+		switch {
+		case !ok:
+		case strings.HasPrefix(line, "stage "):
+			stage = strings.TrimPrefix(line, "stage ")
+		default:
+			result = line
+		}
+	}
+	return stage, result
+}
+
+// tail returns the last lines of the child's stderr, or how it ended.
+func tail(stderr string, runErr error) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	lines = lines[max(0, len(lines)-4):]
+	msg := strings.Join(lines, " | ")
+	if len(msg) > 600 {
+		msg = "…" + msg[len(msg)-600:]
+	}
+	if msg == "" && runErr != nil {
+		return runErr.Error()
+	}
+	if runErr != nil {
+		return msg + " (" + runErr.Error() + ")"
+	}
+	return msg
+}
+
+// RunModelCheckIfRequested runs the model check and exits when this process is
+// a CheckModel child (SHARPEYES_MODEL_CHECK is set); otherwise it returns at
+// once. Call it first thing in main and in TestMain of packages that check models.
+func RunModelCheckIfRequested() {
+	spec := os.Getenv(modelCheckEnv)
+	if spec == "" {
+		return
+	}
+	os.Exit(runModelCheck(spec, os.Stdout))
+}
+
+// runModelCheck loads and runs the model, reporting each stage before it is
+// tried so the parent knows where an abort happened. It returns the exit code.
+func runModelCheck(spec string, out io.Writer) int {
+	report := func(format string, args ...any) {
+		fmt.Fprintf(out, "sharpeyes-model-check: "+format+"\n", args...)
+	}
+	var req checkRequest
+	if err := json.Unmarshal([]byte(spec), &req); err != nil {
+		report("error bad %s: %v", modelCheckEnv, err)
+		return 1
+	}
+	format, err := formatByName(req.Format)
+	if err != nil {
+		report("error %v", err)
+		return 1
+	}
+	report("stage load")
+	m, err := loadModel(req.Path, format, req.Size)
+	if err != nil {
+		report("error OpenCV cannot load it: %v", err)
+		return 1
+	}
+	defer m.close()
+	report("stage forward")
+	img := grayImage(360, 640)
+	defer img.Close()
+	outs, ts, _, err := m.forward(img)
+	if err != nil {
+		report("error %v", err)
+		return 1
+	}
+	defer closeMats(outs)
+	if err := format.check(ts, req.Size); err != nil {
+		report("error %v", err)
+		return 1
+	}
+	report("ok outputs %s", shapes(ts))
+	return 0
+}
+
+// grayImage returns a mid-gray BGR image owned by the caller.
+func grayImage(h, w int) gocv.Mat {
+	return gocv.NewMatWithSizeFromScalar(gocv.NewScalar(128, 128, 128, 0), h, w, gocv.MatTypeCV8UC3)
+}

@@ -1,0 +1,256 @@
+package opencv
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+
+	"gocv.io/x/gocv"
+
+	"github.com/sharpeyes/sharpeyes/analytics"
+)
+
+// Point is a normalized image point (0–1, origin top-left).
+type Point struct{ X, Y float64 }
+
+// Motion defaults.
+const (
+	DefaultMotionMinArea      = 0.0008 // fraction of the frame a blob's box must cover
+	DefaultMotionHistory      = 300    // frames the background model remembers
+	DefaultMotionVarThreshold = 25     // MOG2 squared Mahalanobis distance
+	DefaultMotionWarmup       = 10     // frames learnt before blobs are reported
+	DefaultMotionMergeGap     = 0.012  // normalized gap under which blobs merge
+)
+
+// MotionConfig configures a Motion detector. Zero fields take the defaults.
+type MotionConfig struct {
+	// MinArea is the smallest blob box, as a fraction of the frame area.
+	MinArea float64
+	// Masks are polygons (normalized) whose pixels never count as motion.
+	Masks [][]Point
+	// Class labels the blobs; default "object".
+	Class string
+	// History and VarThreshold tune MOG2.
+	History      int
+	VarThreshold float64
+	// Warmup is the number of frames learnt before any blob is reported.
+	Warmup int
+	// MergeGap merges blobs whose boxes are closer than this (normalized to the
+	// frame width), which joins the pieces of one person; negative disables it.
+	MergeGap float64
+}
+
+func (c *MotionConfig) setDefaults() {
+	if c.MinArea == 0 {
+		c.MinArea = DefaultMotionMinArea
+	}
+	if c.Class == "" {
+		c.Class = "object"
+	}
+	if c.History == 0 {
+		c.History = DefaultMotionHistory
+	}
+	if c.VarThreshold == 0 {
+		c.VarThreshold = DefaultMotionVarThreshold
+	}
+	if c.Warmup == 0 {
+		c.Warmup = DefaultMotionWarmup
+	}
+	if c.MergeGap == 0 {
+		c.MergeGap = DefaultMotionMergeGap
+	}
+}
+
+func (c *MotionConfig) validate() error {
+	if c.MinArea < 0 || c.MinArea >= 1 {
+		return fmt.Errorf("motion min area %g: want a fraction of the frame in [0, 1)", c.MinArea)
+	}
+	if c.History < 1 || c.VarThreshold <= 0 || c.Warmup < 0 {
+		return errors.New("motion history, var threshold and warm-up must be positive")
+	}
+	for i, m := range c.Masks {
+		if len(m) < 3 {
+			return fmt.Errorf("motion mask %d: a polygon needs at least 3 points", i)
+		}
+	}
+	return nil
+}
+
+// Motion finds moving blobs with MOG2 background subtraction: shadows removed,
+// noise opened away, pieces closed together, masked areas ignored. It learns
+// from every frame, so it must see each frame of one camera in order. Not safe
+// for concurrent use.
+type Motion struct {
+	cfg    MotionConfig
+	frames int
+	// State sized for the current frame; rebuilt when the size changes.
+	size  image.Point
+	mog   gocv.BackgroundSubtractorMOG2
+	fg    gocv.Mat // foreground mask, owned here
+	allow gocv.Mat // 255 where motion counts, 0 under masks; empty without masks
+	open  gocv.Mat // small kernel removing speckle
+	close gocv.Mat // larger kernel joining a person's pieces
+}
+
+// NewMotion returns a motion detector.
+func NewMotion(cfg MotionConfig) (*Motion, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Motion{cfg: cfg}, nil
+}
+
+// Detect updates the background model with f and returns the moving blobs.
+func (m *Motion) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
+	img, err := frameMat(f)
+	if err != nil {
+		return nil, err
+	}
+	defer img.Close()
+	if m.size != image.Pt(f.Width, f.Height) {
+		m.reset(f.Width, f.Height)
+	}
+	m.foreground(img)
+	m.frames++
+	if m.frames <= m.cfg.Warmup {
+		return nil, nil
+	}
+	return m.blobs(f.Width, f.Height), nil
+}
+
+// foreground leaves the cleaned foreground mask of img in m.fg.
+func (m *Motion) foreground(img gocv.Mat) {
+	m.mog.Apply(img, &m.fg)
+	// MOG2 marks shadows 127 and foreground 255.
+	gocv.Threshold(m.fg, &m.fg, 200, 255, gocv.ThresholdBinary)
+	if !m.allow.Empty() {
+		gocv.BitwiseAnd(m.fg, m.allow, &m.fg)
+	}
+	gocv.MorphologyEx(m.fg, &m.fg, gocv.MorphOpen, m.open)
+	gocv.MorphologyEx(m.fg, &m.fg, gocv.MorphClose, m.close)
+}
+
+// blobs returns the boxes of the foreground contours, merged and filtered.
+func (m *Motion) blobs(w, h int) []analytics.Detection {
+	contours := gocv.FindContours(m.fg, gocv.RetrievalExternal, gocv.ChainApproxSimple)
+	defer contours.Close()
+	rects := make([]image.Rectangle, 0, contours.Size())
+	for i := range contours.Size() {
+		rects = append(rects, gocv.BoundingRect(contours.At(i)))
+	}
+	if m.cfg.MergeGap > 0 {
+		if xvert {
+			rects = mergeVertical(rects, int(m.cfg.MergeGap*float64(w)+0.5))
+		} else {
+			rects = mergeRects(rects, int(m.cfg.MergeGap*float64(w)+0.5))
+		}
+	}
+	minArea := m.cfg.MinArea * float64(w*h)
+	var dets []analytics.Detection
+	for _, r := range rects {
+		if float64(r.Dx()*r.Dy()) < minArea {
+			continue
+		}
+		dets = append(dets, analytics.Detection{Class: m.cfg.Class, Score: 1, Box: normBox(r, w, h)})
+	}
+	return dets
+}
+
+// reset (re)builds the per-size state: a fresh background model, masks and
+// kernels scaled to the frame.
+func (m *Motion) reset(w, h int) {
+	m.closeMats()
+	m.size = image.Pt(w, h)
+	m.frames = 0
+	m.mog = gocv.NewBackgroundSubtractorMOG2WithParams(m.cfg.History, m.cfg.VarThreshold, true)
+	m.fg = gocv.NewMat()
+	if len(m.cfg.Masks) > 0 {
+		m.allow = allowMask(m.cfg.Masks, w, h)
+	} else {
+		m.allow = gocv.NewMat()
+	}
+	k := max(3, w/160|1) // odd, ~4 px at 640
+	m.open = gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(3, 3))
+	m.close = gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(k, 2*k+1))
+	if xkw > 0 {
+		m.close.Close()
+		m.close = gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(xkw, xkh))
+	}
+}
+
+// allowMask returns a w×h mask, 0 inside the polygons and 255 elsewhere,
+// owned by the caller.
+func allowMask(polys [][]Point, w, h int) gocv.Mat {
+	mask := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(255, 0, 0, 0), h, w, gocv.MatTypeCV8UC1)
+	pts := make([][]image.Point, len(polys))
+	for i, p := range polys {
+		for _, q := range p {
+			pts[i] = append(pts[i], image.Pt(int(q.X*float64(w)+0.5), int(q.Y*float64(h)+0.5)))
+		}
+	}
+	pv := gocv.NewPointsVectorFromPoints(pts)
+	defer pv.Close()
+	gocv.FillPoly(&mask, pv, color.RGBA{})
+	return mask
+}
+
+func (m *Motion) closeMats() {
+	if m.size == (image.Point{}) {
+		return
+	}
+	_ = m.mog.Close()
+	for _, mat := range []*gocv.Mat{&m.fg, &m.allow, &m.open, &m.close} {
+		_ = mat.Close()
+	}
+}
+
+// Close frees the background model and masks.
+func (m *Motion) Close() error {
+	m.closeMats()
+	m.size = image.Point{}
+	return nil
+}
+
+// mergeRects joins rectangles that come within gap pixels of each other, until
+// no two do.
+func mergeRects(rs []image.Rectangle, gap int) []image.Rectangle {
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(rs); i++ {
+			for j := i + 1; j < len(rs); j++ {
+				if rs[i].Inset(-gap).Overlaps(rs[j]) {
+					rs[i] = rs[i].Union(rs[j])
+					rs = append(rs[:j], rs[j+1:]...)
+					merged = true
+					j--
+				}
+			}
+		}
+	}
+	return rs
+}
+
+var xkw, xkh int
+var xvert bool
+
+func mergeVertical(rs []image.Rectangle, gap int) []image.Rectangle {
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(rs); i++ {
+			for j := i + 1; j < len(rs); j++ {
+				a, b := rs[i], rs[j]
+				ov := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X)
+				vg := max(a.Min.Y, b.Min.Y) - min(a.Max.Y, b.Max.Y)
+				if 2*ov >= min(a.Dx(), b.Dx()) && vg <= gap {
+					rs[i] = rs[i].Union(rs[j])
+					rs = append(rs[:j], rs[j+1:]...)
+					merged = true
+					j--
+				}
+			}
+		}
+	}
+	return rs
+}

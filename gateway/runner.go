@@ -1,0 +1,114 @@
+package gateway
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/sharpeyes/sharpeyes/analytics/pipeline"
+	"github.com/sharpeyes/sharpeyes/analytics/track"
+	"github.com/sharpeyes/sharpeyes/gateway/conf"
+	"github.com/sharpeyes/sharpeyes/rules"
+)
+
+// ruleRunner turns one camera's analysed frames into alert documents: it converts
+// tracks into rule observations, runs the rules evaluator and builds the alerts.
+// Both the live camera worker and offline analysis use it. Its methods are safe for
+// concurrent use: the analysis goroutine calls process while reloads call setRules.
+type ruleRunner struct {
+	mu      sync.Mutex
+	eval    *rules.Evaluator
+	ac      alertContext
+	updates map[string]int // update messages sent per open event, for message ids
+	now     func() time.Time
+}
+
+func newRuleRunner(cfg *conf.Config, cam *conf.Camera, now func() time.Time) *ruleRunner {
+	return &ruleRunner{
+		eval:    rules.NewEvaluator(cam.ID, cfg.RulesFor(cam.ID)),
+		ac:      newAlertContext(cfg, cam),
+		updates: map[string]int{},
+		now:     now,
+	}
+}
+
+// setRules swaps in a new rule set (and camera metadata), carrying the state of
+// rules that persist; it returns the alerts that closing removed rules produced.
+func (r *ruleRunner) setRules(cfg *conf.Config, cam *conf.Camera) []Alert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// Build ends with the old context, which still knows the removed rules' names.
+	evs := r.eval.SetRules(cfg.RulesFor(cam.ID))
+	out := r.alertsLocked(evs, "")
+	r.ac = newAlertContext(cfg, cam)
+	return out
+}
+
+// hasEnabledRules reports whether any rule needs the camera analysed.
+func (r *ruleRunner) hasEnabledRules() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, rl := range r.ac.rules {
+		if rl.Enabled {
+			return true
+		}
+	}
+	return false
+}
+
+// process evaluates one analysed frame. snapshot is called at most once, only when
+// the frame produced alerts, and returns the snapshot URL ("" for none).
+func (r *ruleRunner) process(res *pipeline.Result, snapshot func() string) []Alert {
+	obs := observation(res.Frame.CaptureTime, res.Tracks)
+	r.mu.Lock()
+	evs := r.eval.Update(obs)
+	r.mu.Unlock()
+	if len(evs) == 0 {
+		return nil
+	}
+	url := ""
+	if snapshot != nil {
+		url = snapshot()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.alertsLocked(evs, url)
+}
+
+// finish ends every open event at time t, as when a clip is over.
+func (r *ruleRunner) finish(t time.Time) []Alert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.alertsLocked(r.eval.Update(rules.Observation{Time: t}), "")
+}
+
+func (r *ruleRunner) alertsLocked(evs []rules.Event, url string) []Alert {
+	out := make([]Alert, 0, len(evs))
+	now := r.now()
+	for _, ev := range evs {
+		msgID := ev.EventID + ":" + string(ev.Action)
+		switch ev.Action {
+		case rules.ActionUpdate:
+			r.updates[ev.EventID]++
+			msgID = fmt.Sprintf("%s:%d", msgID, r.updates[ev.EventID])
+		case rules.ActionEnd:
+			delete(r.updates, ev.EventID)
+		}
+		a := r.ac.buildAlert(ev, msgID, now, url)
+		out = append(out, a)
+	}
+	return out
+}
+
+// observation converts tracker output into a rules observation.
+func observation(t time.Time, tracks []track.Track) rules.Observation {
+	obs := rules.Observation{Time: t, Objects: make([]rules.Object, 0, len(tracks))}
+	for _, tk := range tracks {
+		obs.Objects = append(obs.Objects, rules.Object{
+			TrackID: tk.ID, Class: tk.Class, Score: tk.Score,
+			Box:  rules.Box{X1: tk.Box.X1, Y1: tk.Box.Y1, X2: tk.Box.X2, Y2: tk.Box.Y2},
+			Foot: rules.Point{X: tk.Foot.X, Y: tk.Foot.Y},
+		})
+	}
+	return obs
+}

@@ -1,0 +1,84 @@
+// Package rules holds the e-fence rule model (tripwires and intrusion zones), its
+// YAML form and validation, and the per-camera evaluator that turns tracked
+// objects into events. It is pure computation: no goroutines, no clock (time
+// comes with each observation), no I/O besides LoadFile.
+package rules
+
+import "time"
+
+// Rule is one e-fence rule of one camera. Coordinates are normalized (0–1,
+// origin top-left). Which fields apply depends on Type; Validate rejects
+// fields that the type does not use.
+type Rule struct {
+	// ID identifies the rule across reloads and in alerts; unique in a rule set.
+	ID string
+	// Name is a human label carried into alerts.
+	Name string
+	// Camera is the id of the camera the rule watches.
+	Camera string
+	Type   Type
+	// Enabled is true unless the YAML says `enabled: false`.
+	Enabled bool
+	// Classes limits the rule to these object classes; empty means any.
+	Classes []string
+	// Cooldown suppresses repeated events: per rule and track for tripwires,
+	// per rule after an end for intrusion (see the package README).
+	Cooldown time.Duration
+	// Line is the tripwire, drawn from Line[0] to Line[1]. Side A is the
+	// left-hand side of someone walking it in that direction on screen.
+	Line [2]Point
+	// Direction filters tripwire crossings; empty means both.
+	Direction Direction
+	// Polygon is the intrusion zone: at least 3 points, not self-intersecting.
+	Polygon []Point
+	// MinDuration is how long an object must stay in the zone before an
+	// intrusion starts.
+	MinDuration time.Duration
+}
+
+// Type is the kind of a rule. A new kind adds a constant here, a case in
+// Rule.ValidateAt and one in newRuleEval (see the README).
+type Type string
+
+// Rule types that the evaluator implements.
+const (
+	// TypeTripwire fires one pulse each time a track's foot point crosses a line.
+	TypeTripwire Type = "tripwire"
+	// TypeIntrusion fires start and end events around each stay of a track
+	// inside a polygon that lasts at least MinDuration.
+	TypeIntrusion Type = "intrusion"
+)
+
+// Direction filters tripwire crossings by the side they come from.
+type Direction string
+
+// Crossing directions. DirectionBoth (or empty) accepts either.
+const (
+	DirectionAToB Direction = "a_to_b"
+	DirectionBToA Direction = "b_to_a"
+	DirectionBoth Direction = "both"
+)
+
+// Point is a position in normalized image coordinates: X to the right, Y down,
+// both 0–1 with the origin at the top-left. In YAML it is a [x, y] pair.
+type Point struct {
+	X, Y float64
+}
+
+// matchesClass reports whether the rule applies to objects of class c.
+func (r *Rule) matchesClass(c string) bool {
+	if len(r.Classes) == 0 {
+		return true
+	}
+	for _, k := range r.Classes {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// accepts reports whether a crossing in direction d passes the rule's filter.
+func (r *Rule) accepts(d Direction) bool {
+	return r.Direction == "" || r.Direction == DirectionBoth || r.Direction == d
+}

@@ -1,0 +1,102 @@
+package rules
+
+import "time"
+
+// tripwire fires one pulse per crossing of the line by a track's foot point.
+// Cooldown is per track: after a pulse for a track, its further crossings
+// within Cooldown are dropped, while other tracks still fire.
+type tripwire struct {
+	camera string
+	r      Rule
+	tracks map[uint64]*wireTrack
+}
+
+type wireTrack struct {
+	crosser
+	fired    bool
+	lastFire time.Time
+}
+
+func newTripwire(camera string, r Rule) *tripwire {
+	return &tripwire{camera: camera, r: r, tracks: map[uint64]*wireTrack{}}
+}
+
+func (w *tripwire) rule() *Rule { return &w.r }
+
+func (w *tripwire) update(f *frame, out []Event) []Event {
+	for _, o := range f.objs {
+		st := w.tracks[o.TrackID]
+		if st == nil {
+			st = &wireTrack{}
+			w.tracks[o.TrackID] = st
+		}
+		dir, crossed := st.step(w.r.Line[0], w.r.Line[1], o.Foot)
+		if !crossed || !w.r.accepts(dir) || !w.r.matchesClass(o.Class) {
+			continue
+		}
+		if st.fired && f.t.Sub(st.lastFire) < w.r.Cooldown {
+			continue
+		}
+		st.fired, st.lastFire = true, f.t
+		out = append(out, Event{
+			EventID: eventID(w.camera, w.r.ID, o.TrackID, f.t),
+			RuleID:  w.r.ID, RuleName: w.r.Name, Camera: w.camera, Type: TypeTripwire,
+			Action: ActionPulse, Time: f.t, Direction: dir, Objects: []Object{o},
+		})
+	}
+	for _, id := range sortedGone(w.tracks, f.present) {
+		delete(w.tracks, id)
+	}
+	return out
+}
+
+// carry keeps cooldowns; if the line moved, where each track stands relative
+// to it is learnt afresh.
+func (w *tripwire) carry(r Rule) {
+	if r.Line != w.r.Line {
+		for _, st := range w.tracks {
+			st.crosser = crosser{}
+		}
+	}
+	w.r = r
+}
+
+// close has nothing to end: pulses have no duration.
+func (w *tripwire) close(_ time.Time, out []Event) []Event { return out }
+
+// crosser follows one track's foot point relative to one line.
+type crosser struct {
+	side    side  // last side off the line; sideUnknown before the first
+	last    Point // last point off the line
+	onLine  bool  // points on the line since then
+	touched bool  // one of them on the segment itself
+}
+
+// step feeds the next foot point p for line a→b and reports a crossing of the
+// segment and its direction. A point exactly on the line is not a crossing by
+// itself: the crossing completes (once) when the track reaches the other side,
+// and a track that touches the line and returns never crosses.
+func (c *crosser) step(a, b, p Point) (Direction, bool) {
+	s := sideOf(a, b, p)
+	if s == sideOn {
+		c.onLine = true
+		c.touched = c.touched || withinBox(a, b, p)
+		return "", false
+	}
+	prev, last, onLine, touched := c.side, c.last, c.onLine, c.touched
+	*c = crosser{side: s, last: p}
+	if prev == sideUnknown || prev == s {
+		return "", false
+	}
+	// prev and s are opposite sides.
+	if onLine && !touched {
+		return "", false // passed the line beyond the ends of the segment
+	}
+	if !onLine && !segmentsIntersect(last, p, a, b) {
+		return "", false
+	}
+	if prev == sideA {
+		return DirectionAToB, true
+	}
+	return DirectionBToA, true
+}

@@ -1,0 +1,220 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	// maxIDLen bounds rule and camera ids, which end up in event ids and logs.
+	maxIDLen = 128
+	// maxNameLen bounds the human name carried into alerts.
+	maxNameLen = 256
+	// maxPolygonPoints bounds the zone so validation and evaluation stay cheap.
+	maxPolygonPoints = 100
+)
+
+// knownClasses are the object classes the detectors produce (see
+// analytics.Detection); a class filter naming anything else would never match.
+var knownClasses = [...]string{"person", "car", "bicycle", "motorcycle", "bus", "truck", "object"}
+
+// Validate checks the rule's meaning. Each problem is a *FieldError whose
+// path is relative to the rule ("line: zero-length line"); several problems
+// come joined with errors.Join. It does not check that the camera exists.
+func (r Rule) Validate() error { return r.ValidateAt("") }
+
+// ValidateAt is Validate with every field path under prefix, for a rule that
+// lives inside a larger document: ValidateAt("rules[1]") reports
+// "rules[1].line: zero-length line".
+func (r Rule) ValidateAt(prefix string) error {
+	var errs []error
+	add := func(err *FieldError) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	add(checkID("id", r.ID))
+	add(checkName(r.Name))
+	add(checkID("camera", r.Camera))
+	errs = append(errs, r.checkClasses()...)
+	add(checkNonNegative("cooldown", r.Cooldown.Seconds()))
+	add(checkNonNegative("min_duration", r.MinDuration.Seconds()))
+	switch r.Type {
+	case TypeTripwire:
+		errs = append(errs, r.checkTripwire()...)
+	case TypeIntrusion:
+		errs = append(errs, r.checkIntrusion()...)
+	case "":
+		add(fieldErr("type", "required (tripwire or intrusion)"))
+	default:
+		add(fieldErr("type", "unknown type %q (want tripwire or intrusion)", r.Type))
+	}
+	return under(prefix, errors.Join(errs...))
+}
+
+// ValidateRules validates a rule set that lives at path in a document (for
+// example "rules"): each rule as ValidateAt(path[i]), and ids must be unique.
+func ValidateRules(path string, rs []Rule) error {
+	var errs []error
+	seen := map[string]int{}
+	for i := range rs {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if err := rs[i].ValidateAt(p); err != nil {
+			errs = append(errs, err)
+		}
+		if first, dup := seen[rs[i].ID]; dup && rs[i].ID != "" {
+			errs = append(errs, fieldErr(p+".id", "duplicate id %q (also %s[%d])", rs[i].ID, path, first))
+			continue
+		}
+		seen[rs[i].ID] = i
+	}
+	return errors.Join(errs...)
+}
+
+func checkID(field, s string) *FieldError {
+	switch {
+	case s == "":
+		return fieldErr(field, "required")
+	case len(s) > maxIDLen:
+		return fieldErr(field, "longer than %d bytes", maxIDLen)
+	case !utf8.ValidString(s) || strings.IndexFunc(s, func(c rune) bool { return unicode.IsSpace(c) || !unicode.IsPrint(c) }) >= 0:
+		return fieldErr(field, "%q has spaces or unprintable characters", s)
+	}
+	return nil
+}
+
+func checkName(s string) *FieldError {
+	switch {
+	case len(s) > maxNameLen:
+		return fieldErr("name", "longer than %d bytes", maxNameLen)
+	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return fieldErr("name", "%q has control characters or invalid UTF-8", s)
+	}
+	return nil
+}
+
+func (r *Rule) checkClasses() []error {
+	var errs []error
+	for i, c := range r.Classes {
+		p := fmt.Sprintf("classes[%d]", i)
+		if !isKnownClass(c) {
+			errs = append(errs, fieldErr(p, "unknown class %q (want one of %s)", c, strings.Join(knownClasses[:], ", ")))
+			continue
+		}
+		for _, prev := range r.Classes[:i] {
+			if prev == c {
+				errs = append(errs, fieldErr(p, "class %q listed twice", c))
+				break
+			}
+		}
+	}
+	return errs
+}
+
+func isKnownClass(c string) bool {
+	for _, k := range knownClasses {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+func checkNonNegative(field string, v float64) *FieldError {
+	if v < 0 {
+		return fieldErr(field, "negative")
+	}
+	return nil
+}
+
+func checkPoint(path string, p Point) *FieldError {
+	if !(p.X >= 0 && p.X <= 1 && p.Y >= 0 && p.Y <= 1) { // also rejects NaN
+		return fieldErr(path, "%v is outside the image: coordinates are 0–1", p)
+	}
+	return nil
+}
+
+func (r *Rule) checkTripwire() []error {
+	var errs []error
+	bad := false
+	for i, p := range r.Line {
+		if err := checkPoint(fmt.Sprintf("line[%d]", i), p); err != nil {
+			errs = append(errs, err)
+			bad = true
+		}
+	}
+	if !bad && r.Line[0] == r.Line[1] {
+		errs = append(errs, fieldErr("line", "zero-length line"))
+	}
+	switch r.Direction {
+	case "", DirectionAToB, DirectionBToA, DirectionBoth:
+	default:
+		errs = append(errs, fieldErr("direction", "unknown direction %q (want a_to_b, b_to_a or both)", r.Direction))
+	}
+	if len(r.Polygon) > 0 {
+		errs = append(errs, fieldErr("polygon", "not used by tripwire rules"))
+	}
+	if r.MinDuration != 0 {
+		errs = append(errs, fieldErr("min_duration", "not used by tripwire rules"))
+	}
+	return errs
+}
+
+func (r *Rule) checkIntrusion() []error {
+	var errs []error
+	if r.Line != ([2]Point{}) {
+		errs = append(errs, fieldErr("line", "not used by intrusion rules"))
+	}
+	if r.Direction != "" {
+		errs = append(errs, fieldErr("direction", "not used by intrusion rules"))
+	}
+	if err := checkPolygon(r.Polygon); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// checkPolygon reports the first problem of a zone polygon.
+func checkPolygon(poly []Point) *FieldError {
+	switch {
+	case len(poly) < 3:
+		return fieldErr("polygon", "want at least 3 points, got %d", len(poly))
+	case len(poly) > maxPolygonPoints:
+		return fieldErr("polygon", "want at most %d points, got %d", maxPolygonPoints, len(poly))
+	}
+	for i, p := range poly {
+		path := fmt.Sprintf("polygon[%d]", i)
+		if err := checkPoint(path, p); err != nil {
+			return err
+		}
+		if i > 0 && p == poly[i-1] {
+			return fieldErr(path, "same point as the one before it")
+		}
+	}
+	if last := len(poly) - 1; poly[last] == poly[0] {
+		return fieldErr(fmt.Sprintf("polygon[%d]", last), "repeats the first point (the polygon closes by itself)")
+	}
+	if collinear(poly) {
+		return fieldErr("polygon", "zero area: all points on one line")
+	}
+	if i, j, ok := selfIntersection(poly); ok {
+		return fieldErr("polygon", "self-intersecting: edges %d and %d cross", i, j)
+	}
+	if polygonArea(poly) < 1e-9 {
+		return fieldErr("polygon", "zero area")
+	}
+	return nil
+}
+
+// collinear reports whether all points lie on the line through the first two.
+func collinear(poly []Point) bool {
+	for _, p := range poly[2:] {
+		if sideOf(poly[0], poly[1], p) != sideOn {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,166 @@
+package synth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// generatorVersion is part of every scene hash: bump it whenever rendering, encoding or
+// truth derivation changes, so cached clips are regenerated.
+const generatorVersion = "synth-3"
+
+// Frames returns the number of frames of a normalized scene.
+func (s Scene) Frames() int { return int(math.Round(s.Duration * float64(s.FPS))) }
+
+// normalize returns a copy with defaults filled in and groups left as given, or an
+// error naming the first invalid field.
+func normalize(s Scene) (Scene, error) {
+	s.Width = orInt(s.Width, 640)
+	s.Height = orInt(s.Height, 360)
+	s.FPS = orInt(s.FPS, 10)
+	if s.Background.Kind == "" {
+		s.Background.Kind = "plaza"
+	}
+	if s.Background.Noise == 0 {
+		s.Background.Noise = 2
+	}
+	s.Actors = append([]Actor(nil), s.Actors...)
+	for i := range s.Actors {
+		s.Actors[i] = normalizeActor(s.Actors[i])
+	}
+	s.Groups = append([]Group(nil), s.Groups...)
+	for i := range s.Groups {
+		g := &s.Groups[i]
+		g.Spread = orFloat(g.Spread, 0.16)
+		g.Stagger = orFloat(g.Stagger, 0.5)
+		g.Speed = orFloat(g.Speed, 0.12)
+		g.Height = orFloat(g.Height, 0.24)
+	}
+	return s, validate(s)
+}
+
+func normalizeActor(a Actor) Actor {
+	if a.Class == "" {
+		a.Class = ClassPerson
+	}
+	a.Path = append([]Waypoint(nil), a.Path...)
+	switch a.Class {
+	case ClassCar:
+		a.Speed = orFloat(a.Speed, 0.15)
+		a.Height = orFloat(a.Height, 0.4)
+		a.Aspect = orFloat(a.Aspect, 1.3)
+		if a.Plate != "" && a.PlateColor == "" {
+			a.PlateColor = "blue"
+		}
+	default:
+		a.Speed = orFloat(a.Speed, 0.12)
+		a.Height = orFloat(a.Height, 0.24)
+		a.Aspect = orFloat(a.Aspect, 0.4)
+	}
+	if a.Color == ([3]uint8{}) {
+		a.Color = palette[a.ID%len(palette)]
+		if a.Class == ClassCar {
+			a.Color = carPalette[a.ID%len(carPalette)]
+		}
+	}
+	return a
+}
+
+func validate(s Scene) error {
+	var errs []error
+	if s.Width <= 0 || s.Height <= 0 || s.Width%2 != 0 || s.Height%2 != 0 {
+		errs = append(errs, fmt.Errorf("width/height: %dx%d must be positive and even", s.Width, s.Height))
+	}
+	if s.FPS <= 0 || s.FPS > 60 {
+		errs = append(errs, fmt.Errorf("fps: %d out of 1..60", s.FPS))
+	}
+	if s.Duration <= 0 || s.Frames() < 1 {
+		errs = append(errs, fmt.Errorf("duration: %g gives no frames", s.Duration))
+	}
+	if s.Background.Kind != "plaza" && s.Background.Kind != "road" {
+		errs = append(errs, fmt.Errorf("background.kind: %q is not plaza or road", s.Background.Kind))
+	}
+	ids := map[int]bool{}
+	for i, a := range s.Actors {
+		if ids[a.ID] {
+			errs = append(errs, fmt.Errorf("actors[%d].id: %d used twice", i, a.ID))
+		}
+		ids[a.ID] = true
+		errs = append(errs, validateActor(i, a))
+	}
+	for i, g := range s.Groups {
+		if g.Count < 1 || g.Linger < 0 {
+			errs = append(errs, fmt.Errorf("groups[%d]: count %d, linger %g", i, g.Count, g.Linger))
+		}
+		for k := range g.Count {
+			if ids[g.FirstID+k] {
+				errs = append(errs, fmt.Errorf("groups[%d]: id %d used twice", i, g.FirstID+k))
+			}
+			ids[g.FirstID+k] = true
+		}
+	}
+	for i, l := range s.Lines {
+		if l.Name == "" || l.A == l.B {
+			errs = append(errs, fmt.Errorf("lines[%d]: needs a name and two distinct points", i))
+		}
+	}
+	for i, r := range s.Regions {
+		if r.Name == "" || len(r.Polygon) < 3 || r.CrowdMin < 0 {
+			errs = append(errs, fmt.Errorf("regions[%d]: needs a name, 3+ points and crowd_min >= 0", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateActor(i int, a Actor) error {
+	switch {
+	case a.Class != ClassPerson && a.Class != ClassCar:
+		return fmt.Errorf("actors[%d].class: %q is not person or car", i, a.Class)
+	case len(a.Path) < 1:
+		return fmt.Errorf("actors[%d].path: empty", i)
+	case a.Speed <= 0 || a.Height <= 0 || a.Aspect <= 0:
+		return fmt.Errorf("actors[%d]: speed, height and aspect must be positive", i)
+	case a.Plate != "" && a.Class != ClassCar:
+		return fmt.Errorf("actors[%d].plate: only cars carry plates", i)
+	case a.PlateColor != "" && a.PlateColor != "blue" && a.PlateColor != "yellow":
+		return fmt.Errorf("actors[%d].plate_color: %q is not blue or yellow", i, a.PlateColor)
+	}
+	for k, w := range a.Path {
+		if w.Wait < 0 {
+			return fmt.Errorf("actors[%d].path[%d].wait: negative", i, k)
+		}
+	}
+	return nil
+}
+
+// Hash identifies a scene's output: the generator version plus the normalized scene.
+func Hash(s Scene) (string, error) {
+	n, err := normalize(s)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(n)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(append([]byte(generatorVersion+"\n"), b...))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func orInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func orFloat(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
