@@ -6,7 +6,7 @@ BIN       := bin/sharpeyes
 TEST_TAGS := matprofile
 export CGO_ENABLED := 1
 
-.PHONY: help setup build demo test test-short lint fuzz-smoke bench bench-accuracy docker clean
+.PHONY: help setup build clips demo test test-short lint fuzz-smoke bench bench-accuracy docker clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -17,7 +17,17 @@ setup: ## install Debian packages, PETS clip and Go modules (idempotent)
 build: setup ## build bin/sharpeyes
 	$(GO) build -o $(BIN) ./gateway/cmd/sharpeyes
 
-demo: build ## run the whole system on embedded defaults (broker, simulated cameras, gateway)
+CLIPS := testvideos/data/tripwire-basic.h264 testvideos/data/crowd.h264 testvideos/data/checkpoint.h264
+
+testvideos/data/%.h264:
+	$(GO) run ./testvideos/cmd/gensynth -scene $* -out testvideos/data
+
+testvideos/data/vtest.h264:
+	$(GO) run ./testvideos/cmd/gensynth -pets
+
+clips: setup $(CLIPS) testvideos/data/vtest.h264 ## generate the demo's simulated-camera clips
+
+demo: build clips ## run the whole system on embedded defaults (broker, simulated cameras, gateway)
 	./$(BIN) demo
 
 test: setup ## run every test (race detector, Mat leak profile), tidy check, lint and a short fuzz pass
@@ -39,6 +49,7 @@ FUZZTIME ?= 10s
 fuzz-smoke: ## short pass of every fuzz target
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./gateway/conf/
 	$(GO) test -run '^$$' -fuzz '^FuzzRuleYAML$$' -fuzztime $(FUZZTIME) ./rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) ./streams/rtspsource/
 
 bench: build ## pipeline CPU per camera-second vs decode-only; alert latency with 8 cameras
 	./$(BIN) bench --cameras 8

@@ -218,6 +218,9 @@ func (c *camera) publish(as []Alert) {
 			continue
 		}
 		c.g.m.alerts.WithLabelValues(c.id, a.Type, a.Action).Inc()
+		if c.g.opts.OnAlert != nil {
+			c.g.opts.OnAlert(*a)
+		}
 		c.log.Info("alert", "type", a.Type, "action", a.Action, "rule", a.Rule.ID, "event_id", a.EventID, "direction", a.Direction)
 	}
 }

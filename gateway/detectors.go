@@ -21,6 +21,10 @@ func newDetector(ctx context.Context, d conf.Detector, log *slog.Logger) (analyt
 	switch d.Kind {
 	case "motion":
 		return opencv.NewMotion(motionConfig(d))
+	case "people":
+		return opencv.NewPeople(opencv.PeopleConfig{Motion: motionConfig(d)})
+	case "hog":
+		return opencv.NewHOG(opencv.HOGConfig{})
 	case "onnx":
 		det, err := opencv.NewONNX(ctx, opencv.ONNXConfig{
 			Path: d.Model.Path, Format: d.Model.Format, InputSize: d.Model.InputSize,

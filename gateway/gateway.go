@@ -36,6 +36,9 @@ type Options struct {
 	SinkTuning func(*alerts.SinkConfig)
 	// Now is the clock for emitted_at; nil means time.Now.
 	Now func() time.Time
+	// OnAlert, when set, is called with every alert once it is safely queued for
+	// Kafka (on the camera's analysis goroutine: it must return quickly).
+	OnAlert func(Alert)
 }
 
 // Gateway is the running system. New starts it; Close stops everything it started.

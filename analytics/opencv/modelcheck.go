@@ -104,21 +104,43 @@ func parseReport(r io.Reader) (stage, result string) {
 	return stage, result
 }
 
-// tail returns the last lines of the child's stderr, or how it ended.
+// tail summarizes how the child died: the last lines it wrote before Go's crash
+// dump (OpenCV's exception text for an abort), the signal, and the exit status.
 func tail(stderr string, runErr error) string {
-	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	lines = lines[max(0, len(lines)-4):]
-	msg := strings.Join(lines, " | ")
+	var lines []string
+	signal := ""
+	for _, l := range strings.Split(stderr, "\n") {
+		l = strings.TrimSpace(l)
+		if name, _, ok := strings.Cut(l, ": "); ok && strings.HasPrefix(name, "SIG") && strings.ToUpper(name) == name {
+			signal = name
+			break // Go's crash dump follows: goroutines and registers
+		}
+		if strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "goroutine ") {
+			break
+		}
+		if l == "" || strings.HasPrefix(l, "terminate called after throwing") {
+			continue
+		}
+		lines = append(lines, strings.TrimPrefix(l, "what():  "))
+	}
+	msg := strings.Join(lines[max(0, len(lines)-3):], " | ")
 	if len(msg) > 600 {
 		msg = "…" + msg[len(msg)-600:]
 	}
-	if msg == "" && runErr != nil {
-		return runErr.Error()
+	var how []string
+	if signal != "" {
+		how = append(how, signal)
 	}
 	if runErr != nil {
-		return msg + " (" + runErr.Error() + ")"
+		how = append(how, runErr.Error())
 	}
-	return msg
+	if len(how) == 0 {
+		return msg
+	}
+	if msg == "" {
+		return strings.Join(how, ", ")
+	}
+	return msg + " (" + strings.Join(how, ", ") + ")"
 }
 
 // RunModelCheckIfRequested runs the model check and exits when this process is

@@ -15,6 +15,14 @@ const (
 	maxSizeRatio = 3.0
 	// distWeight weighs the centre distance against the overlap in the cost.
 	distWeight = 0.5
+	// jumpBase and jumpRate bound how far, in box widths and heights, a detection
+	// may lie from a track's predicted centre: jumpBase plus jumpRate per second
+	// since the track was last seen. A fast walker at 5 fps moves about two body
+	// widths between frames; a person never moves five within half a second. The
+	// gate stops a coasting track from jumping onto another person, which would
+	// draw a false path (and a false tripwire crossing) between the two.
+	jumpBase = 2.0
+	jumpRate = 4.0
 	// classPenalty makes a detection of another class a worse match, but still a
 	// possible one: detectors often flicker between car and truck.
 	classPenalty = 0.3
@@ -89,7 +97,7 @@ func (tr *Tracker) associate(t time.Time, dets []analytics.Detection, st stage, 
 		x, y := tk.predicted(t)
 		pb := tk.predictedBox(x, y)
 		for c, j := range s.cols {
-			s.cost[r*m+c] = tr.pairCost(tk, x, y, pb, dets[j])
+			s.cost[r*m+c] = tr.pairCost(t, tk, x, y, pb, dets[j])
 		}
 	}
 	for r, c := range s.solver.solve(s.cost, n, m) {
@@ -105,12 +113,15 @@ func (tr *Tracker) associate(t time.Time, dets []analytics.Detection, st stage, 
 // predicted to the frame time is (x, y) with box pb; forbidden when d is
 // outside the track's gates. The cost is low for a large overlap and a centre
 // close to the prediction.
-func (tr *Tracker) pairCost(tk *track, x, y axis, pb analytics.Box, d analytics.Detection) float64 {
+func (tr *Tracker) pairCost(t time.Time, tk *track, x, y axis, pb analytics.Box, d analytics.Detection) float64 {
 	if !similarSize(tk.w, d.Box.W()) || !similarSize(tk.h, d.Box.H()) {
 		return forbidden
 	}
 	iou := pb.IoU(d.Box)
 	cx, cy := centre(d.Box)
+	if tooFar(tk, x.p, y.p, cx, cy, t) {
+		return forbidden
+	}
 	r := measStd * tk.scale()
 	d2 := x.innovation(cx, r*r) + y.innovation(cy, r*r)
 	g2 := tr.cfg.Gate * tr.cfg.Gate
@@ -125,6 +136,18 @@ func (tr *Tracker) pairCost(tk *track, x, y axis, pb analytics.Box, d analytics.
 		return forbidden
 	}
 	return cost
+}
+
+// tooFar reports whether a detection centred at (cx, cy) lies beyond the jump gate
+// of track tk predicted at (px, py) for time t. Distances are measured per axis in
+// the track's box widths and heights, so the gate does not depend on the frame's
+// aspect ratio.
+func tooFar(tk *track, px, py, cx, cy float64, t time.Time) bool {
+	dt := max(t.Sub(tk.lastSeen).Seconds(), 0)
+	dx := (cx - px) / max(tk.w, 1e-3)
+	dy := (cy - py) / max(tk.h, 1e-3)
+	limit := jumpBase + jumpRate*dt
+	return dx*dx+dy*dy > limit*limit
 }
 
 func similarSize(a, b float64) bool {

@@ -428,3 +428,35 @@ func bounce(p float64, v *float64) float64 {
 	}
 	return p
 }
+
+// TestCoastingTrackDoesNotJumpToAnotherPerson: a walker leaves the frame while a
+// person standing far away (a different place, another body height up) starts to
+// be detected. The walker's coasting track must not take over that person, or the
+// rules would see one foot path between the two and a false tripwire crossing.
+func TestCoastingTrackDoesNotJumpToAnotherPerson(t *testing.T) {
+	tr := track.New(track.Config{})
+	walker := straight(0.20, 0.54, -0.03, 0, 0.05, 0.24)
+	var walkerID uint64
+	for i := range 6 {
+		got := tr.Update(t0.Add(time.Duration(i)*fps5), []analytics.Detection{{Class: "object", Score: 1, Box: walker(i)}})
+		if i > 0 {
+			require.Len(t, got, 1)
+			walkerID = got[0].ID
+		}
+	}
+	// The walker is hidden for 0.6 s; then a person is detected 0.4 higher and
+	// behind where the walker came from.
+	for i := 6; i < 9; i++ {
+		tr.Update(t0.Add(time.Duration(i)*fps5), nil)
+	}
+	other := analytics.Box{X1: 0.23, Y1: 0.14, X2: 0.28, Y2: 0.38}
+	for i := 9; i < 12; i++ {
+		got := tr.Update(t0.Add(time.Duration(i)*fps5), []analytics.Detection{{Class: "object", Score: 1, Box: other}})
+		for _, tk := range got {
+			if tk.ID == walkerID {
+				require.True(t, tk.Lost, "frame %d: the walker's track coasts", i)
+				require.InDelta(t, walker(5).Y2, tk.Box.Y2, 0.01, "frame %d: and stays where it was", i)
+			}
+		}
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -166,3 +168,25 @@ func maxOf(xs []int) int {
 	}
 	return m
 }
+
+// FuzzParseGT: whatever parses re-parses to the same boxes after formatting.
+func FuzzParseGT(f *testing.F) {
+	f.Add("1,9,499,158,31.03,75.17,1,-4.1,-7.3,0\n")
+	f.Add("\n2,3,1,2,3,4\n\n")
+	f.Add("1,2,3\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		gt, err := ParseGT(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		var sb strings.Builder
+		for _, b := range gt.Boxes {
+			fmt.Fprintf(&sb, "%d,%d,%s,%s,%s,%s\n", b.Frame, b.ID, ftoa(b.Left), ftoa(b.Top), ftoa(b.Width), ftoa(b.Height))
+		}
+		again, err := ParseGT(strings.NewReader(sb.String()))
+		require.NoError(t, err)
+		require.Equal(t, gt.Boxes, again.Boxes)
+	})
+}
+
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

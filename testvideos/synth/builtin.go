@@ -33,7 +33,8 @@ func path(pts ...Waypoint) []Waypoint { return pts }
 // frames straddle the edges):
 //
 //	id 1  1.0 s  walks down at x~0.64: crosses a_to_b (~3.3 s)
-//	id 2  1.5 s  walks left to right along y=0.30 through the zone (~2 s inside)
+//	id 2  1.5 s  walks briskly left to right along y=0.30 through the zone (1.5 s
+//	             inside, well under a 2 s dwell)
 //	id 3  6.0 s  walks up at x~0.82: crosses b_to_a (~8.5 s)
 //	id 4  8.5 s  walks right to left along y=0.78, parallel to the line (its body
 //	             overlaps the line on screen, its feet never cross)
@@ -50,7 +51,7 @@ func tripwireBasic() Scene {
 		}}},
 		Actors: []Actor{
 			{ID: 1, Start: 1.0, Speed: 0.15, Path: path(Waypoint{X: 0.62, Y: -0.02}, Waypoint{X: 0.66, Y: 1.26})},
-			{ID: 2, Start: 1.5, Speed: 0.2, Path: path(Waypoint{X: -0.07, Y: 0.30}, Waypoint{X: 1.07, Y: 0.30})},
+			{ID: 2, Start: 1.5, Speed: 0.25, Path: path(Waypoint{X: -0.0825, Y: 0.30}, Waypoint{X: 1.0825, Y: 0.30})},
 			{ID: 3, Start: 6.0, Speed: 0.15, Path: path(Waypoint{X: 0.85, Y: 1.26}, Waypoint{X: 0.80, Y: -0.02})},
 			{ID: 4, Start: 8.5, Speed: 0.15, Path: path(Waypoint{X: 1.06, Y: 0.78}, Waypoint{X: -0.06, Y: 0.78})},
 			{ID: 5, Start: 10.0, Speed: 0.12, Path: path(

@@ -72,14 +72,14 @@ func normalizeActor(a Actor) Actor {
 
 func validate(s Scene) error {
 	var errs []error
-	if s.Width <= 0 || s.Height <= 0 || s.Width%2 != 0 || s.Height%2 != 0 {
-		errs = append(errs, fmt.Errorf("width/height: %dx%d must be positive and even", s.Width, s.Height))
+	if s.Width <= 0 || s.Height <= 0 || s.Width%2 != 0 || s.Height%2 != 0 || s.Width > 3840 || s.Height > 2160 {
+		errs = append(errs, fmt.Errorf("width/height: %dx%d must be even and at most 3840x2160", s.Width, s.Height))
 	}
 	if s.FPS <= 0 || s.FPS > 60 {
 		errs = append(errs, fmt.Errorf("fps: %d out of 1..60", s.FPS))
 	}
-	if s.Duration <= 0 || s.Frames() < 1 {
-		errs = append(errs, fmt.Errorf("duration: %g gives no frames", s.Duration))
+	if !(s.Duration > 0 && s.Duration <= 600) || s.Frames() < 1 {
+		errs = append(errs, fmt.Errorf("duration: %g must give at least one frame and at most 600 s", s.Duration))
 	}
 	if s.Background.Kind != "plaza" && s.Background.Kind != "road" {
 		errs = append(errs, fmt.Errorf("background.kind: %q is not plaza or road", s.Background.Kind))
@@ -93,7 +93,7 @@ func validate(s Scene) error {
 		errs = append(errs, validateActor(i, a))
 	}
 	for i, g := range s.Groups {
-		if g.Count < 1 || g.Linger < 0 {
+		if g.Count < 1 || g.Count > 100 || g.Linger < 0 {
 			errs = append(errs, fmt.Errorf("groups[%d]: count %d, linger %g", i, g.Count, g.Linger))
 		}
 		for k := range g.Count {

@@ -10,6 +10,7 @@
 package synth
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -140,18 +141,32 @@ type Region struct {
 	CrowdMin int     `json:"crowd_min,omitempty"`
 }
 
-// LoadScene reads a Scene from a JSON file. Unknown fields are errors.
+// LoadScene reads a Scene from a JSON file (see ParseScene).
 func LoadScene(path string) (Scene, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return Scene{}, fmt.Errorf("open scene: %w", err)
+		return Scene{}, fmt.Errorf("read scene: %w", err)
 	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
+	s, err := ParseScene(b)
+	if err != nil {
+		return Scene{}, fmt.Errorf("scene %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// ParseScene decodes a Scene from JSON and validates it. Unknown fields are errors.
+func ParseScene(b []byte) (Scene, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var s Scene
 	if err := dec.Decode(&s); err != nil {
-		return Scene{}, fmt.Errorf("decode scene %s: %w", path, err)
+		return Scene{}, fmt.Errorf("decode: %w", err)
+	}
+	if dec.More() {
+		return Scene{}, fmt.Errorf("decode: trailing data after the scene")
+	}
+	if _, err := normalize(s); err != nil {
+		return Scene{}, err
 	}
 	return s, nil
 }

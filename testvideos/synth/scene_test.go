@@ -80,6 +80,8 @@ func TestLoadScene(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, []byte(`{"name":"x","duration":1,"colour":1}`), 0o644))
 	_, err := LoadScene(p)
 	require.ErrorContains(t, err, `unknown field "colour"`)
+	_, err = ParseScene([]byte(`{"name":"x","duration":1000}`))
+	require.ErrorContains(t, err, "at most 600 s")
 
 	_, err = Builtin("nope")
 	require.ErrorContains(t, err, `unknown scene "nope"`)
@@ -104,4 +106,51 @@ func TestHashChangesWithScene(t *testing.T) {
 	hc, err := Hash(c)
 	require.NoError(t, err)
 	require.Equal(t, ha, hc)
+}
+
+// FuzzParseScene: any scene that parses yields a truth whose events are consistent with
+// its frames, and survives a JSON round trip with the same hash.
+func FuzzParseScene(f *testing.F) {
+	for _, name := range Names() {
+		s, err := Builtin(name)
+		require.NoError(f, err)
+		b, err := json.Marshal(s)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"name":"x","duration":1,"actors":[{"id":1,"path":[{"x":0.1,"y":0.2,"wait":0.5}]}]}`))
+	f.Add([]byte(`{"name":"x","duration":1,"groups":[{"first_id":1,"count":3,"linger":0.5}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseScene(b)
+		if err != nil {
+			return
+		}
+		b2, err := json.Marshal(s)
+		require.NoError(t, err)
+		s2, err := ParseScene(b2)
+		require.NoError(t, err)
+		h1, err := Hash(s)
+		require.NoError(t, err)
+		h2, err := Hash(s2)
+		require.NoError(t, err)
+		require.Equal(t, h1, h2)
+		n, err := normalize(s)
+		require.NoError(t, err)
+		members, points := 0, 0
+		for _, g := range n.Groups {
+			members += g.Count
+		}
+		for _, r := range n.Regions {
+			points += len(r.Polygon)
+		}
+		if n.Frames() > 100 || len(n.Actors)+members > 30 || len(n.Lines)+points > 60 {
+			return // keep each input fast
+		}
+		tr, err := ComputeTruth(s)
+		require.NoError(t, err)
+		require.Len(t, tr.PerFrame, tr.Frames)
+		for _, c := range tr.Crossings {
+			require.True(t, c.Frame >= 1 && c.Frame < tr.Frames)
+		}
+	})
 }

@@ -3,6 +3,7 @@
 //
 //	go run ./testvideos/cmd/gensynth -scene tripwire-basic -out testvideos/data/
 //	go run ./testvideos/cmd/gensynth -scene-file my.json -out /tmp/clips -png 0,50
+//	go run ./testvideos/cmd/gensynth -pets       (PETS 2009 S2L1 as testvideos/data/vtest.h264)
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sharpeyes/sharpeyes/testvideos/pets"
 	"github.com/sharpeyes/sharpeyes/testvideos/synth"
 )
 
@@ -33,7 +35,17 @@ func run() error {
 	file := flag.String("scene-file", "", "scene JSON file (instead of -scene)")
 	out := flag.String("out", "testvideos/data", "output directory")
 	pngs := flag.String("png", "", "also write these frames as PNG, comma-separated indices")
+	petsClip := flag.Bool("pets", false, "convert PETS 2009 S2L1 (vtest.avi) to testvideos/data/vtest.h264 instead")
 	flag.Parse()
+
+	if *petsClip {
+		c, err := pets.H264(context.Background())
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d frames %dx%d @%d fps\n", c.Path, c.Frames, c.Width, c.Height, c.FPS)
+		return nil
+	}
 
 	scene, err := loadScene(*name, *file)
 	if err != nil {

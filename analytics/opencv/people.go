@@ -1,0 +1,128 @@
+package opencv
+
+import (
+	"image"
+
+	"github.com/sharpeyes/sharpeyes/analytics"
+)
+
+// personHeight is the height a person should have in the scanned image: the
+// default people detector's 128-pixel window holds a person about 96 tall.
+const personHeight = 100
+
+// PeopleConfig configures the People classifier. HOG.Upscale is ignored: each
+// motion region is scaled so that its blob is about one person tall. HOG.MinHits
+// defaults to 1 here: on PETS 2009 that confirms 93% of the moving people
+// (2 confirms 89%) at the same 98% precision.
+type PeopleConfig struct {
+	Motion MotionConfig
+	HOG    HOGConfig
+	// DropUnconfirmed drops moving blobs HOG does not confirm instead of
+	// reporting them with the motion class.
+	DropUnconfirmed bool
+}
+
+// People labels moving blobs "person" when the HOG people detector confirms
+// them. Motion proposes where to look (cheap, and it gives tight boxes); HOG
+// scans only a window around each blob, scaled so the blob is about one person
+// tall, which also finds people too small for a whole-frame scan. A blob with
+// one confirmation keeps its motion box; a blob with several (people walking
+// together) is split into the HOG boxes. Standing people fade into the
+// background and are not reported; the tracker bridges short stops. Not safe
+// for concurrent use.
+type People struct {
+	cfg    PeopleConfig
+	motion *Motion
+	scan   *hogScanner
+}
+
+// NewPeople returns a People classifier.
+func NewPeople(cfg PeopleConfig) (*People, error) {
+	if cfg.HOG.MinHits == 0 {
+		cfg.HOG.MinHits = 1 // motion already vouches for the place
+	}
+	cfg.HOG.setDefaults()
+	cfg.HOG.Upscale = 1
+	if err := cfg.HOG.validate(); err != nil {
+		return nil, err
+	}
+	motion, err := NewMotion(cfg.Motion)
+	if err != nil {
+		return nil, err
+	}
+	scan, err := newHOGScanner()
+	if err != nil {
+		motion.Close()
+		return nil, err
+	}
+	return &People{cfg: cfg, motion: motion, scan: scan}, nil
+}
+
+// Detect updates the background model with f and returns its moving people
+// (and, unless DropUnconfirmed, its other moving blobs).
+func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
+	blobs, err := p.motion.Detect(f)
+	if err != nil || len(blobs) == 0 {
+		return nil, err
+	}
+	img, err := frameMat(f)
+	if err != nil {
+		return nil, err
+	}
+	defer img.Close()
+	var out []analytics.Detection
+	for _, b := range blobs {
+		blob := pixelRect(b.Box, f.Width, f.Height)
+		roi, scale := scanRegion(blob)
+		hits, err := p.scan.detect(img, roi, scale, p.cfg.HOG)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.classify(b, blob, hits, f.Width, f.Height)...)
+	}
+	return out, nil
+}
+
+// classify turns one blob and the HOG hits around it into detections.
+func (p *People) classify(b analytics.Detection, blob image.Rectangle, hits []hogHit, w, h int) []analytics.Detection {
+	var mine []hogHit
+	for _, hit := range hits {
+		if c := centre(hit.person()); c.In(blob) {
+			mine = append(mine, hit)
+		}
+	}
+	switch {
+	case len(mine) == 0 && p.cfg.DropUnconfirmed:
+		return nil
+	case len(mine) == 0:
+		return []analytics.Detection{b}
+	case len(mine) == 1:
+		return []analytics.Detection{{Class: "person", Score: mine[0].score(), Box: b.Box}}
+	}
+	out := make([]analytics.Detection, 0, len(mine))
+	for _, hit := range mine {
+		r := hit.person().Intersect(blob)
+		out = append(out, analytics.Detection{Class: "person", Score: hit.score(), Box: normBox(r, w, h)})
+	}
+	return out
+}
+
+// scanRegion returns the region around a blob worth scanning, with room for
+// the detector window's margins, and the scale that makes the blob about one
+// person tall.
+func scanRegion(blob image.Rectangle) (image.Rectangle, float64) {
+	h := blob.Dy()
+	scale := min(max(float64(personHeight)/float64(h), 0.25), 4)
+	padX := max(h/3, blob.Dx()/4)
+	return image.Rect(blob.Min.X-padX, blob.Min.Y-h/4, blob.Max.X+padX, blob.Max.Y+h/4), scale
+}
+
+func centre(r image.Rectangle) image.Point {
+	return image.Pt((r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2)
+}
+
+// Close frees the background model and the HOG descriptor.
+func (p *People) Close() error {
+	p.scan.close()
+	return p.motion.Close()
+}

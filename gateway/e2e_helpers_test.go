@@ -1,0 +1,258 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/sharpeyes/sharpeyes/gateway/alerts"
+	"github.com/sharpeyes/sharpeyes/gateway/conf"
+	"github.com/sharpeyes/sharpeyes/streams/simcam"
+	"github.com/sharpeyes/sharpeyes/testvideos/synth"
+)
+
+const e2eTopic = "sharpeyes.alerts"
+
+// e2eDetector is the detector the end-to-end tests run: the default, no-model one.
+var e2eDetector = "people"
+
+// frameLog records when the simulated camera sent each picture of its clip, so
+// ground truth given in clip time maps onto the capture times alerts carry.
+type frameLog struct {
+	mu    sync.Mutex
+	loops [][]time.Time // per loop, the capture time of each picture index
+}
+
+func (l *frameLog) onFrame(_ string, idx int, t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if idx == 0 {
+		l.loops = append(l.loops, nil)
+	}
+	if len(l.loops) == 0 {
+		return
+	}
+	k := len(l.loops) - 1
+	l.loops[k] = append(l.loops[k], t)
+}
+
+// loop returns the frame times of loop k once it is complete (n frames).
+func (l *frameLog) loop(k, n int) ([]time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if k >= len(l.loops) || len(l.loops[k]) < n {
+		return nil, false
+	}
+	return append([]time.Time(nil), l.loops[k][:n]...), true
+}
+
+// firstLoopAfter returns the first loop that starts after t.
+func (l *frameLog) firstLoopAfter(t time.Time) (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, ts := range l.loops {
+		if len(ts) > 0 && ts[0].After(t) {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// clipTime maps a clip time (seconds, possibly between frames) of loop frames to
+// the wall-clock capture time.
+func clipTime(frames []time.Time, fps int, t float64) time.Time {
+	f := t * float64(fps)
+	i := int(f)
+	if i >= len(frames)-1 {
+		return frames[len(frames)-1]
+	}
+	frac := f - float64(i)
+	return frames[i].Add(time.Duration(frac * float64(frames[i+1].Sub(frames[i]))))
+}
+
+// e2e is one running system: simulated camera, broker, gateway and consumer.
+type e2e struct {
+	t      *testing.T
+	clip   synth.Clip
+	frames *frameLog
+	cams   *simcam.Server
+	broker *kfake.Cluster
+	bport  int
+	gw     *Gateway
+	reg    *prometheus.Registry
+
+	mu       sync.Mutex
+	received []receivedAlert
+	queued   []queuedAlert // alerts the gateway reported queued, in order
+	cancel   context.CancelFunc
+	done     chan struct{}
+}
+
+type receivedAlert struct {
+	Alert
+	header string
+	key    string
+}
+
+func startE2E(t *testing.T, scene string, rulesYAML string) *e2e {
+	t.Helper()
+	e := &e2e{t: t, clip: synth.ForTest(t, scene), frames: &frameLog{}}
+	e.cams = simcam.New(simcam.Config{OnFrame: e.frames.onFrame})
+	require.NoError(t, e.cams.AddClip("cam", e.clip.Path, float64(e.clip.FPS)))
+	require.NoError(t, e.cams.Start())
+	t.Cleanup(e.cams.Close)
+	e.startBroker(0)
+	doc := fmt.Sprintf(`
+http: {listen: 127.0.0.1:0}
+kafka: {brokers: [%s], topic: %s, write_timeout: 2s}
+data_dir: %s
+detector: {kind: %s}
+grids:
+  - {code: "440512001002003", name: 第3网格, level: grid}
+cameras:
+  - {id: cam-1, name: 河渡路口, url: %s, grid: "440512001002003", location: {lat: 23.2871, lon: 116.7305}}
+rules:
+%s`, e.broker.ListenAddrs()[0], e2eTopic, t.TempDir(), e2eDetector, e.cams.URL("cam"), rulesYAML)
+	cfg, err := conf.Parse([]byte(doc), conf.ModeServe)
+	require.NoError(t, err)
+	e.reg = prometheus.NewRegistry()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e.gw, err = New(cfg, Options{Logger: log, Registry: e.reg, OnAlert: e.onAlert, SinkTuning: func(c *alerts.SinkConfig) {
+		c.DialTimeout = time.Second
+		c.RetryBackoffMax = time.Second
+		c.ProbeInterval = time.Second
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, e.gw.Close()) })
+	e.consume()
+	return e
+}
+
+type queuedAlert struct {
+	Alert
+	at time.Time
+}
+
+func (e *e2e) onAlert(a Alert) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.queued = append(e.queued, queuedAlert{Alert: a, at: time.Now()})
+}
+
+func (e *e2e) queuedAlerts() []queuedAlert {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]queuedAlert(nil), e.queued...)
+}
+
+func (e *e2e) startBroker(port int) {
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(1, e2eTopic)}
+	if port != 0 {
+		opts = append(opts, kfake.Ports(port))
+	}
+	c, err := kfake.NewCluster(opts...)
+	require.NoError(e.t, err)
+	e.t.Cleanup(c.Close)
+	e.broker = c
+	_, p, _ := net.SplitHostPort(c.ListenAddrs()[0])
+	e.bport, _ = strconv.Atoi(p)
+}
+
+// consume reads the alert topic of the current broker until stopConsumer.
+func (e *e2e) consume() {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.broker.ListenAddrs()...), kgo.ConsumeTopics(e2eTopic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	require.NoError(e.t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel, e.done = cancel, make(chan struct{})
+	go func() {
+		defer close(e.done)
+		defer cl.Close()
+		for ctx.Err() == nil {
+			fs := cl.PollFetches(ctx)
+			fs.EachRecord(func(r *kgo.Record) {
+				var a Alert
+				if err := json.Unmarshal(r.Value, &a); err != nil {
+					e.t.Errorf("alert is not JSON: %v: %s", err, r.Value)
+					return
+				}
+				ra := receivedAlert{Alert: a, key: string(r.Key)}
+				for _, h := range r.Headers {
+					if h.Key == alerts.HeaderMessageID {
+						ra.header = string(h.Value)
+					}
+				}
+				e.mu.Lock()
+				e.received = append(e.received, ra)
+				e.mu.Unlock()
+			})
+		}
+	}()
+	e.t.Cleanup(e.stopConsumer)
+}
+
+func (e *e2e) stopConsumer() {
+	if e.cancel != nil {
+		e.cancel()
+		<-e.done
+		e.cancel = nil
+	}
+}
+
+func (e *e2e) alerts() []receivedAlert {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := append([]receivedAlert(nil), e.received...)
+	sort.Slice(out, func(i, j int) bool { return out[i].FrameTime < out[j].FrameTime })
+	return out
+}
+
+func (e *e2e) camera() string {
+	for _, c := range e.gw.Cameras() {
+		if c.ID == "cam-1" {
+			return c.State
+		}
+	}
+	return ""
+}
+
+// waitOnline waits for the camera to come online and returns when it did.
+func (e *e2e) waitOnline(d time.Duration) time.Time {
+	require.Eventually(e.t, func() bool { return e.camera() == "online" }, d, 50*time.Millisecond, "camera never came online")
+	return time.Now()
+}
+
+// emitted is the number of alert messages the gateway queued.
+func (e *e2e) emitted() int {
+	mfs, err := e.reg.Gather()
+	require.NoError(e.t, err)
+	n := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() == "sharpeyes_alerts_emitted_total" {
+			for _, m := range mf.GetMetric() {
+				n += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return int(n)
+}
+
+func parseFrameTime(t *testing.T, s string) time.Time {
+	ft, err := time.Parse(timeLayout, s)
+	require.NoError(t, err, "frame_time %q is not RFC 3339 with ms", s)
+	return ft
+}
+
