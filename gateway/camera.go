@@ -39,7 +39,8 @@ type camera struct {
 	stream *streams.Stream
 	rules  *ruleRunner
 
-	mu      sync.Mutex // guards meta, running state and fps
+	runMu   sync.Mutex // serialises starting and stopping
+	mu      sync.Mutex // guards meta, the running session's handles and fps
 	meta    conf.Camera
 	sup     *rtspsource.Supervisor
 	cancel  context.CancelFunc
@@ -81,51 +82,64 @@ func (c *camera) update(cfg *conf.Config, cam *conf.Camera) {
 // setRunning starts or stops the pull and the analysis worker. Cameras no rule
 // analyses are not pulled (state idle) until live view needs them.
 func (c *camera) setRunning(on bool) {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if on == (c.cancel != nil) {
+	running := c.cancel != nil
+	c.mu.Unlock()
+	if on == running {
 		return
 	}
 	if !on {
-		c.stopLocked()
+		c.stop()
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c.cancel = cancel
-	c.done = make(chan struct{})
-	c.sup = &rtspsource.Supervisor{
+	sup := &rtspsource.Supervisor{
 		CameraID: c.id,
 		Settings: rtspsource.Settings{URL: c.cam.URL.Raw(), Transport: rtspsource.Transport(c.cam.Transport)},
 		Writer:   c.stream,
 		Logger:   c.g.opts.Logger,
 		Metrics:  c.g.sourceMetrics,
 	}
-	c.sup.Start(ctx)
-	go c.analysisLoop(ctx)
+	done := make(chan struct{})
+	c.mu.Lock()
+	c.cancel, c.sup, c.done = cancel, sup, done
+	c.mu.Unlock()
+	sup.Start(ctx)
+	go c.analysisLoop(ctx, done)
 }
 
-func (c *camera) stopLocked() {
-	if c.cancel == nil {
+// stop ends the pull and the analysis worker and waits for them. The caller holds
+// runMu but not mu: the analysis goroutine takes mu while it finishes a frame.
+func (c *camera) stop() {
+	c.mu.Lock()
+	cancel, sup, done := c.cancel, c.sup, c.done
+	c.mu.Unlock()
+	if cancel == nil {
 		return
 	}
-	c.cancel()
-	c.sup.Close()
-	<-c.done
+	cancel()
+	sup.Close()
+	<-done
+	c.mu.Lock()
 	c.cancel, c.sup, c.done = nil, nil, nil
+	c.fps, c.lastRes = 0, time.Time{}
+	c.mu.Unlock()
 }
 
 // close stops the camera for good.
 func (c *camera) close() {
-	c.mu.Lock()
-	c.stopLocked()
-	c.mu.Unlock()
+	c.runMu.Lock()
+	c.stop()
+	c.runMu.Unlock()
 	c.stream.Close()
 }
 
 // analysisLoop runs the pipeline, rebuilding it with backoff when it fails (for
 // example a detector that cannot load). It exits when ctx ends.
-func (c *camera) analysisLoop(ctx context.Context) {
-	defer close(c.done)
+func (c *camera) analysisLoop(ctx context.Context, done chan struct{}) {
+	defer close(done)
 	wait := time.Second
 	for {
 		started := time.Now()
@@ -198,7 +212,7 @@ func (c *camera) snapshot(res *pipeline.Result) string {
 		c.log.Warn("snapshot not saved", "err", err)
 		return ""
 	}
-	return c.g.Config().HTTP.PublicURL + "/snapshots/" + name
+	return c.g.publicURL() + "/snapshots/" + name
 }
 
 // publish queues alerts for Kafka. The queue is durable and never blocks on Kafka.

@@ -79,3 +79,30 @@ func (a avDecoder) Close() error {
 	a.d.Close()
 	return nil
 }
+
+// checkModels vets, in a child process, every ONNX model a camera of cfg uses (each
+// file once), so a model OpenCV cannot import is refused with a clear message
+// before any camera starts instead of aborting the gateway.
+func checkModels(ctx context.Context, cfg *conf.Config) error {
+	seen := map[string]bool{}
+	for i := range cfg.Cameras {
+		cam := &cfg.Cameras[i]
+		d := cfg.DetectorFor(cam)
+		if d.Kind != "onnx" || !cam.IsEnabled() {
+			continue
+		}
+		key := d.Model.Format + "\x00" + d.Model.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if err := opencv.CheckModel(ctx, d.Model.Path, d.Model.Format); err != nil {
+			field := "detector.model.path"
+			if cam.Analysis.Detector != nil && cam.Analysis.Detector.Model.Path != "" {
+				field = fmt.Sprintf("cameras[%d].analysis.detector.model.path", i)
+			}
+			return fmt.Errorf("%s: %w", field, err)
+		}
+	}
+	return nil
+}

@@ -105,6 +105,7 @@ type receivedAlert struct {
 	Alert
 	header string
 	key    string
+	raw    []byte
 }
 
 func startE2E(t *testing.T, scene string, rulesYAML string) *e2e {
@@ -189,7 +190,7 @@ func (e *e2e) consume() {
 					e.t.Errorf("alert is not JSON: %v: %s", err, r.Value)
 					return
 				}
-				ra := receivedAlert{Alert: a, key: string(r.Key)}
+				ra := receivedAlert{Alert: a, key: string(r.Key), raw: r.Value}
 				for _, h := range r.Headers {
 					if h.Key == alerts.HeaderMessageID {
 						ra.header = string(h.Value)
@@ -255,4 +256,3 @@ func parseFrameTime(t *testing.T, s string) time.Time {
 	require.NoError(t, err, "frame_time %q is not RFC 3339 with ms", s)
 	return ft
 }
-

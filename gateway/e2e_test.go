@@ -1,7 +1,11 @@
 package gateway
 
 import (
+	"bytes"
 	"fmt"
+	"image/jpeg"
+	"io"
+	"net/http"
 	"testing"
 	"time"
 
@@ -66,6 +70,21 @@ func TestEndToEndTripwire(t *testing.T) {
 			intrusions = append(intrusions, a)
 		}
 	}
+	sch := alertSchema(t)
+	for _, a := range append(append([]receivedAlert(nil), crossings...), intrusions...) {
+		validateAlert(t, sch, a.raw)
+	}
+	// The snapshot of an alert is served by the gateway as a JPEG.
+	resp, err := http.Get(crossings[0].SnapshotURL)
+	require.NoError(t, err)
+	img, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "image/jpeg", resp.Header.Get("Content-Type"))
+	_, err = jpeg.Decode(bytes.NewReader(img))
+	require.NoError(t, err)
+
 	interval := 200 * time.Millisecond // 5 fps analysis
 	truth := e.clip.Truth
 	require.Len(t, crossings, len(truth.Crossings), "crossings in one loop: %s", describe(crossings))

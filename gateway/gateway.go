@@ -86,6 +86,9 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 	g.pipeMetrics = pipeline.NewMetrics(g.reg)
 	g.streamMetrics = streams.NewMetrics(g.reg)
 	g.sourceMetrics = rtspsource.NewMetrics(g.reg)
+	if err := checkModels(context.Background(), cfg); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if err != nil {
 			g.Close()
@@ -140,6 +143,14 @@ func (g *Gateway) startAlerts(cfg *conf.Config) error {
 	return nil
 }
 
+// publicURL is the base of URLs handed to alert receivers.
+func (g *Gateway) publicURL() string {
+	if u := g.Config().HTTP.PublicURL; u != "" {
+		return u
+	}
+	return "http://" + g.http.Addr()
+}
+
 // HTTPAddr returns the bound address of the HTTP API.
 func (g *Gateway) HTTPAddr() string { return g.http.Addr() }
 
@@ -152,11 +163,14 @@ func (g *Gateway) Config() *conf.Config {
 
 // Reload re-reads the configuration file and applies it. On any error the running
 // configuration stays in force and sharpeyes_config_last_reload_successful is 0.
-func (g *Gateway) Reload(_ context.Context) error {
+func (g *Gateway) Reload(ctx context.Context) error {
 	if g.opts.ConfigPath == "" {
 		return errors.New("reload: the gateway was not started from a configuration file")
 	}
 	cfg, err := conf.Load(g.opts.ConfigPath, conf.ModeServe)
+	if err == nil {
+		err = checkModels(ctx, cfg)
+	}
 	if err != nil {
 		g.m.reloadSuccess.Set(0)
 		g.log.Error("configuration reload failed; keeping the running configuration", "err", err)

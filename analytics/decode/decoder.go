@@ -19,6 +19,9 @@ const padding = 64
 // the times of the unit it came from (more than any reorder depth).
 const timesLen = 32
 
+// maxStashed bounds the picture-less NAL units kept for the next picture.
+const maxStashed = 16
+
 var (
 	startCode = []byte{0, 0, 0, 1}
 	zeros     [padding]byte
@@ -41,8 +44,9 @@ type Decoder struct {
 	outWidth int
 	av       *avDec
 
-	buf     []byte // Annex-B of the current unit, reused
-	sent    int64  // units sent so far; used as the packet pts
+	buf     []byte   // Annex-B of the current unit, reused
+	stashed [][]byte // NAL units of picture-less units, sent with the next picture
+	sent    int64    // units sent so far; used as the packet pts
 	times   [timesLen]unitTimes
 	seq     uint64 // frames handed out so far
 	needKey bool
@@ -105,15 +109,17 @@ func (d *Decoder) DecodeOnly(u *unit.AccessUnit) (bool, error) {
 	if u.Codec != d.codec {
 		return false, fmt.Errorf("decoder %v: got a %v unit", d.codec, u.Codec)
 	}
-	if d.needKey && !u.Keyframe {
-		return false, nil
-	}
 	if err := checkNALUs(u); err != nil {
 		return false, d.fail(err)
 	}
-	if err := d.fill(u); err != nil {
-		return false, d.fail(err)
+	if !hasPicture(u) { // parameter sets sent apart still reach the decoder
+		d.stash(u.NALUs)
+		return false, nil
 	}
+	if d.needKey && !u.Keyframe {
+		return false, nil
+	}
+	d.fill(u)
 	d.times[d.sent%timesLen] = unitTimes{seq: d.sent, capture: u.CaptureTime, pts: u.PTS}
 	res, err := d.av.decode(d.buf, d.sent)
 	d.sent++
@@ -127,20 +133,31 @@ func (d *Decoder) DecodeOnly(u *unit.AccessUnit) (bool, error) {
 	return res == avFrame, nil
 }
 
-// fill writes u as Annex-B into d.buf, followed by zeroed padding.
-func (d *Decoder) fill(u *unit.AccessUnit) error {
+// stash keeps NAL units that carry no picture (parameter sets, SEI) for the
+// next picture: libavcodec's H.264 decoder rejects a packet without a slice.
+// At most maxStashed are kept; more start the stash over.
+func (d *Decoder) stash(nalus [][]byte) {
+	if len(d.stashed)+len(nalus) > maxStashed {
+		d.stashed = d.stashed[:0]
+	}
+	d.stashed = append(d.stashed, nalus[:min(len(nalus), maxStashed)]...)
+}
+
+// fill writes the stashed NAL units and u's as Annex-B into d.buf, followed by
+// zeroed padding, and empties the stash.
+func (d *Decoder) fill(u *unit.AccessUnit) {
 	d.buf = d.buf[:0]
-	for _, n := range u.NALUs {
-		d.buf = append(d.buf, startCode...)
-		d.buf = append(d.buf, n...)
+	for _, nalus := range [][][]byte{d.stashed, u.NALUs} {
+		for _, n := range nalus {
+			d.buf = append(d.buf, startCode...)
+			d.buf = append(d.buf, n...)
+		}
 	}
+	clear(d.stashed)
+	d.stashed = d.stashed[:0]
 	n := len(d.buf)
-	if n == 0 {
-		return errors.New("empty access unit")
-	}
 	d.buf = append(d.buf, zeros[:]...)
 	d.buf = d.buf[:n]
-	return nil
 }
 
 // fail flushes the decoder, waits for the next keyframe and wraps err.

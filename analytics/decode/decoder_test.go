@@ -220,6 +220,26 @@ func TestDecodeStartsAtKeyframe(t *testing.T) {
 	}
 }
 
+func TestDecodeParameterSetsApart(t *testing.T) {
+	for _, codec := range codecs(t) {
+		t.Run(codec.String(), func(t *testing.T) {
+			units := encodeClip(t, codec, testSrc, 1)
+			key := units[0]
+			n := len(key.NALUs) - 1 // parameter sets (and SEI) first, the picture last
+			require.False(t, hasPicture(&unit.AccessUnit{Codec: codec, NALUs: key.NALUs[:n]}))
+			split := []*unit.AccessUnit{
+				{Codec: codec, NALUs: key.NALUs[:n], PTS: key.PTS},
+				{Codec: codec, NALUs: key.NALUs[n:], Keyframe: true, PTS: key.PTS, CaptureTime: key.CaptureTime},
+			}
+			d, err := New(codec, 0)
+			require.NoError(t, err)
+			defer d.Close()
+			frames := decodeAll(t, d, append(split, units[1:]...))
+			require.Len(t, frames, len(units))
+		})
+	}
+}
+
 func TestNewRejects(t *testing.T) {
 	for _, tc := range []struct {
 		name     string

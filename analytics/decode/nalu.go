@@ -47,3 +47,21 @@ func isRandomAccess(codec unit.Codec, n []byte) bool {
 	}
 	return n[0]&0x1f == 5
 }
+
+// hasPicture tells whether u holds a coded slice (VCL NAL unit); a unit of
+// parameter sets or SEI alone does not.
+func hasPicture(u *unit.AccessUnit) bool {
+	for _, n := range u.NALUs {
+		if len(n) == 0 {
+			continue
+		}
+		if u.Codec == unit.CodecH265 {
+			if (n[0]>>1)&0x3f < 32 {
+				return true
+			}
+		} else if t := n[0] & 0x1f; t >= 1 && t <= 5 {
+			return true
+		}
+	}
+	return false
+}

@@ -29,9 +29,9 @@ const (
 	DefaultHOGNMSIoU  = 0.4
 )
 
-// hogWindow is the size of the default people detector's window; a person
-// must be about 100 pixels tall in the scanned image to be found.
-var hogWindow = image.Pt(64, 128)
+// hogWinW×hogWinH is the default people detector's window; a person must be
+// about 100 pixels tall in the scanned image to be found.
+const hogWinW, hogWinH = 64, 128
 
 // maxHOGHits bounds the raw hits read back from one scan.
 const maxHOGHits = 4096
@@ -183,7 +183,7 @@ func (s *hogScanner) close() {
 // in img pixels; a region that no window fits in has none.
 func (s *hogScanner) detect(img gocv.Mat, roi image.Rectangle, scale float64, cfg HOGConfig) ([]hogHit, error) {
 	roi = roi.Intersect(image.Rect(0, 0, img.Cols(), img.Rows()))
-	if float64(roi.Dx())*scale < float64(hogWindow.X) || float64(roi.Dy())*scale < float64(hogWindow.Y) {
+	if float64(roi.Dx())*scale < hogWinW || float64(roi.Dy())*scale < hogWinH {
 		return nil, nil // no window fits
 	}
 	region := img.Region(roi)

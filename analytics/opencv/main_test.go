@@ -1,9 +1,8 @@
 package opencv
 
 import (
-	"bytes"
-	"image"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,10 +19,8 @@ const sharedModels = "/work/shared/models"
 func TestMain(m *testing.M) {
 	RunModelCheckIfRequested()
 	code := m.Run()
-	if n := gocv.MatProfile.Count(); n != 0 && code == 0 {
-		var b bytes.Buffer
-		_ = gocv.MatProfile.WriteTo(&b, 1)
-		fmt.Fprintf(os.Stderr, "%d Mats left open:\n%s", n, b.String())
+	if n, where := openMats(); n != 0 && code == 0 {
+		fmt.Fprintf(os.Stderr, "%d Mats left open:\n%s", n, where)
 		code = 1
 	}
 	os.Exit(code)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,6 +43,36 @@ func TestCheckModel(t *testing.T) {
 			require.ErrorContains(t, err, tc.wantErr)
 			require.ErrorContains(t, err, tc.path)
 			t.Log(err)
+		})
+	}
+}
+
+func TestCheckModelGuards(t *testing.T) {
+	model := shared(t, yoloxModel)
+	t.Run("cancelled context", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		require.ErrorIs(t, CheckModel(ctx, model, FormatYOLOX), context.Canceled)
+	})
+	t.Run("inside a check", func(t *testing.T) {
+		t.Setenv(modelCheckEnv, `{"path":"x"}`)
+		require.ErrorContains(t, CheckModel(context.Background(), model, FormatYOLOX), "RunModelCheckIfRequested was not called")
+	})
+}
+
+func TestRunModelCheckReport(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec, want string
+		code             int
+	}{
+		{name: "ok", spec: `{"path":"` + shared(t, yoloxModel) + `","format":"yolox","size":320}`, want: "ok outputs [[1 2100 85]]"},
+		{name: "bad spec", spec: `{`, want: "error bad " + modelCheckEnv, code: 1},
+		{name: "bad format", spec: `{"path":"x","format":"ssd","size":320}`, want: "unknown model format", code: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			require.Equal(t, tc.code, runModelCheck(tc.spec, &out))
+			require.Contains(t, out.String(), tc.want)
 		})
 	}
 }

@@ -12,7 +12,8 @@ import (
 const synthW, synthH = 320, 240
 
 // synthFrame draws a static textured background with a little deterministic
-// noise and solid rectangles on top.
+// noise and solid rectangles on top, each its own colour (one walking on
+// another's trail must not match what the model learnt there).
 func synthFrame(seq int, rects []image.Rectangle) *analytics.Frame {
 	f := &analytics.Frame{Width: synthW, Height: synthH, Pix: make([]byte, synthW*synthH*3), Seq: uint64(seq)}
 	for y := range synthH {
@@ -22,12 +23,14 @@ func synthFrame(seq int, rects []image.Rectangle) *analytics.Frame {
 			f.Pix[i], f.Pix[i+1], f.Pix[i+2] = byte(80+x/8)+noise, byte(120+y/8)+noise, 100+noise
 		}
 	}
-	for _, r := range rects {
+	colours := [][3]byte{{30, 30, 200}, {200, 40, 40}, {20, 200, 230}}
+	for k, r := range rects {
+		c := colours[k%len(colours)]
 		r = r.Intersect(image.Rect(0, 0, synthW, synthH))
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
 				i := (y*synthW + x) * 3
-				f.Pix[i], f.Pix[i+1], f.Pix[i+2] = 30, 30, 200
+				f.Pix[i], f.Pix[i+1], f.Pix[i+2] = c[0], c[1], c[2]
 			}
 		}
 	}
@@ -81,7 +84,7 @@ func TestMotionSynthetic(t *testing.T) {
 		{
 			name: "stacked pieces merge",
 			rects: func(i int) []image.Rectangle {
-				return []image.Rectangle{image.Rect(16+5*i, 60, 28+5*i, 72), image.Rect(10+5*i, 84, 34+5*i, 130)}
+				return []image.Rectangle{image.Rect(16+5*i, 60, 28+5*i, 74), image.Rect(10+5*i, 80, 34+5*i, 130)}
 			},
 			want: func(i int) []image.Rectangle { return []image.Rectangle{image.Rect(10+5*i, 60, 34+5*i, 130)} },
 		},
@@ -89,10 +92,10 @@ func TestMotionSynthetic(t *testing.T) {
 			name: "stacked pieces apart without merging",
 			cfg:  MotionConfig{MergeGap: -1},
 			rects: func(i int) []image.Rectangle {
-				return []image.Rectangle{image.Rect(16+5*i, 60, 28+5*i, 72), image.Rect(10+5*i, 84, 34+5*i, 130)}
+				return []image.Rectangle{image.Rect(16+5*i, 60, 28+5*i, 74), image.Rect(10+5*i, 80, 34+5*i, 130)}
 			},
 			want: func(i int) []image.Rectangle {
-				return []image.Rectangle{image.Rect(16+5*i, 60, 28+5*i, 72), image.Rect(10+5*i, 84, 34+5*i, 130)}
+				return []image.Rectangle{image.Rect(16+5*i, 60, 28+5*i, 74), image.Rect(10+5*i, 80, 34+5*i, 130)}
 			},
 		},
 		{

@@ -31,7 +31,7 @@ type Config struct {
 type HTTP struct {
 	Listen string `yaml:"listen"`
 	// PublicURL is the base of the URLs put in alerts (snapshot_url), as receivers
-	// reach the gateway. Default: http://<listen>.
+	// reach the gateway. Default: http:// and the address the listener bound.
 	PublicURL string `yaml:"public_url"`
 }
 
@@ -206,9 +206,6 @@ func Default() *Config {
 
 // fillDefaults completes per-camera values that default to gateway-wide ones.
 func (c *Config) fillDefaults() {
-	if c.HTTP.PublicURL == "" {
-		c.HTTP.PublicURL = "http://" + c.HTTP.Listen
-	}
 	c.HTTP.PublicURL = strings.TrimRight(c.HTTP.PublicURL, "/")
 	for i := range c.Cameras {
 		cam := &c.Cameras[i]

@@ -40,7 +40,6 @@ func TestIssueConfigLoadsUnchanged(t *testing.T) {
 	require.Equal(t, 2*time.Second, zone.MinDuration)
 	require.Len(t, zone.Polygon, 4)
 	require.Len(t, c.RulesFor("cam-hd-001"), 2)
-	require.Equal(t, "http://127.0.0.1:8080", c.HTTP.PublicURL)
 }
 
 func TestFullConfig(t *testing.T) {

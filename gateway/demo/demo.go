@@ -126,7 +126,6 @@ func demoConfig(o Options, rtspAddr string) (*conf.Config, error) {
 		return nil, fmt.Errorf("demo config: %w", err)
 	}
 	cfg.HTTP.Listen = o.HTTPListen
-	cfg.HTTP.PublicURL = "http://" + o.HTTPListen
 	cfg.DataDir = o.DataDir
 	return cfg, nil
 }

@@ -100,7 +100,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}))
 	if s.Snapshots != nil {
-		mux.Handle("GET /snapshots/", http.StripPrefix("/snapshots/", s.Snapshots))
+		mux.Handle("/snapshots/", s.Snapshots)
 	}
 	mux.HandleFunc("GET /api/v1/cameras", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Core.Cameras())

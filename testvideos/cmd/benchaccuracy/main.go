@@ -1,0 +1,128 @@
+// Command benchaccuracy measures tripwire accuracy of the shipped binary on PETS 2009
+// S2L1: for each detector it writes a configuration, runs `sharpeyes analyze` on the
+// clip, turns the tripwire alerts into crossings and scores them against the crossings
+// derived from the MOT ground truth in ../shared/eval.
+//
+//	go run ./testvideos/cmd/benchaccuracy                       (after make build)
+//	go run ./testvideos/cmd/benchaccuracy -detectors motion,people -json
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// options are the command-line settings.
+type options struct {
+	Bin       string
+	Models    string
+	Width     int
+	Tol       float64
+	Detectors []string
+	JSON      bool
+	Keep      string
+}
+
+func main() {
+	o, err := parseFlags(os.Args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "benchaccuracy:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "benchaccuracy:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (options, error) {
+	fs := flag.NewFlagSet("benchaccuracy", flag.ContinueOnError)
+	var o options
+	var dets string
+	fs.StringVar(&o.Bin, "bin", "bin/sharpeyes", "the sharpeyes binary to run (build it with make build)")
+	fs.StringVar(&o.Models, "models", "../shared/models", "directory holding detect/*.onnx")
+	fs.IntVar(&o.Width, "width", 768, "analysis width in pixels (768 = the clip's own width, no scaling)")
+	fs.Float64Var(&o.Tol, "tol", 1.0, "time tolerance in seconds when matching a crossing to the truth")
+	fs.StringVar(&dets, "detectors", strings.Join(variantNames(), ","), "comma-separated detector variants to run")
+	fs.BoolVar(&o.JSON, "json", false, "print the results as JSON instead of tables")
+	fs.StringVar(&o.Keep, "keep", "", "directory to keep each variant's config and alerts in (default: a temporary one, removed)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	for _, d := range strings.Split(dets, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			o.Detectors = append(o.Detectors, d)
+		}
+	}
+	for _, d := range o.Detectors {
+		if _, ok := variantByName(d); !ok {
+			return o, fmt.Errorf("-detectors: unknown variant %q (have %s)", d, strings.Join(variantNames(), ", "))
+		}
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, o options) error {
+	data, err := loadData(ctx)
+	if err != nil {
+		return err
+	}
+	bin, err := filepath.Abs(o.Bin)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("sharpeyes binary not found at %s (run make build, or pass -bin): %w", o.Bin, err)
+	}
+	dir := o.Keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "benchaccuracy-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	rep := report{
+		Date: time.Now().UTC().Format(time.RFC3339), Machine: machineInfo(), Clip: data.clip.Path,
+		ClipSeconds: data.clipSeconds(), Width: o.Width, FPS: clipFPS, Tol: o.Tol,
+		TruthMinGap: data.minGap(), Truth: data.truthCounts(),
+	}
+	if !o.JSON {
+		printHeader(os.Stdout, &rep)
+	}
+	for _, name := range o.Detectors {
+		v, _ := variantByName(name)
+		if !o.JSON {
+			fmt.Fprintf(os.Stderr, "running %s ...\n", v.Name)
+		}
+		res := runVariant(ctx, runSpec{bin: bin, dir: dir, models: o.Models, width: o.Width, tol: o.Tol}, v, data)
+		rep.Results = append(rep.Results, res)
+		if !o.JSON {
+			printResult(os.Stdout, &res)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if o.JSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(&rep)
+	}
+	printSummary(os.Stdout, &rep)
+	return nil
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sharpeyes/sharpeyes/testvideos/score"
+)
+
+// report is everything the benchmark prints (also its -json shape).
+type report struct {
+	Date        string            `json:"date"`
+	Machine     machine           `json:"machine"`
+	Clip        string            `json:"clip"`
+	ClipSeconds float64           `json:"clip_seconds"`
+	FPS         int               `json:"analysis_fps"`
+	Width       int               `json:"analysis_width"`
+	Tol         float64           `json:"tolerance_seconds"`
+	TruthMinGap float64           `json:"truth_min_gap_seconds"`
+	Truth       map[string][3]int `json:"truth"` // per line: total, a_to_b, b_to_a
+	Results     []result          `json:"results"`
+}
+
+// result is one detector variant.
+type result struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Class  string `json:"class,omitempty"`
+	Status string `json:"status"` // "ok" or "n/a (why)"
+	// WallSeconds and CPUSeconds cover the whole analyze process (model loading included).
+	WallSeconds      float64      `json:"wall_seconds"`
+	CPUSeconds       float64      `json:"cpu_seconds"`
+	Realtime         float64      `json:"realtime_factor"` // clip seconds per wall second
+	CPUPerClipSecond float64      `json:"cpu_per_clip_second"`
+	Alerts           int          `json:"alerts"`
+	Lines            []lineResult `json:"lines,omitempty"`
+	Overall          lineResult   `json:"overall"`
+	Intrusion        lineResult   `json:"intrusion"`
+}
+
+// lineResult scores one line (or both together, or the intrusion starts).
+type lineResult struct {
+	Line       string  `json:"line"`
+	Truth      int     `json:"truth"`
+	Pred       int     `json:"predicted"`
+	Directed   metrics `json:"directed"`
+	Undirected metrics `json:"undirected"`
+}
+
+// metrics is score.Result without the match list.
+type metrics struct {
+	TP        int     `json:"tp"`
+	FP        int     `json:"fp"`
+	FN        int     `json:"fn"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	MeanAbsDT float64 `json:"mean_abs_dt_seconds"`
+}
+
+func fromScore(r score.Result) metrics {
+	return metrics{TP: r.TP, FP: r.FP, FN: r.FN, Precision: r.Precision, Recall: r.Recall, F1: r.F1, MeanAbsDT: r.MeanAbsDT}
+}
+
+// machine describes where the benchmark ran.
+type machine struct {
+	CPUs     int    `json:"cpus"`
+	CPUModel string `json:"cpu_model"`
+	LoadAvg  string `json:"loadavg"`
+}
+
+func machineInfo() machine {
+	m := machine{CPUs: runtime.NumCPU(), CPUModel: "unknown", LoadAvg: "unknown"}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			m.LoadAvg = strings.Join(f[:3], " ")
+		}
+	}
+	return m
+}
+
+func printHeader(w io.Writer, r *report) {
+	fmt.Fprintf(w, "benchaccuracy  %s\n", r.Date)
+	fmt.Fprintf(w, "machine: %d CPUs, %s, load average %s\n", r.Machine.CPUs, r.Machine.CPUModel, r.Machine.LoadAvg)
+	fmt.Fprintf(w, "clip: %s (%.1f s, analysed at %d fps, width %d)\n", r.Clip, r.ClipSeconds, r.FPS, r.Width)
+	for _, l := range lines {
+		t := r.Truth[l.Name]
+		fmt.Fprintf(w, "truth %s (%g,%g)->(%g,%g): %d crossings, %d a_to_b, %d b_to_a\n",
+			l.Name, l.A.X, l.A.Y, l.B.X, l.B.Y, t[0], t[1], t[2])
+	}
+	fmt.Fprintf(w, "truth %s: %d stays of >= %gs (intrusion starts)\n", zoneRule, r.Truth[zoneRule][0], zoneDwell)
+	fmt.Fprintf(w, "tolerance: %.2f s for crossings (closest truth crossings on one line are %.2f s apart), %.1f s for intrusion starts\n\n",
+		r.Tol, r.TruthMinGap, zoneTol)
+}
+
+func printResult(w io.Writer, r *result) {
+	fmt.Fprintf(w, "== %s (kind %s", r.Name, r.Kind)
+	if r.Class != "" {
+		fmt.Fprintf(w, ", rules on class %s", r.Class)
+	}
+	fmt.Fprintf(w, "): %s\n", r.Status)
+	if r.Status != "ok" {
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, "wall %.1f s, realtime x%.2f, CPU %.1f s (%.2f CPU s per clip second), %d alerts\n",
+		r.WallSeconds, r.Realtime, r.CPUSeconds, r.CPUPerClipSecond, r.Alerts)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "line\ttruth\tpred\t|\tTP\tFP\tFN\tP\tR\tF1\t|\tTP\tFP\tFN\tP\tR\tF1\t|\tmean|dt|\t")
+	fmt.Fprintln(tw, "\t\t\t|\tdirected\t\t\t\t\t\t|\tundirected\t\t\t\t\t\t|\ts\t")
+	for _, l := range append(append([]lineResult{}, r.Lines...), r.Overall) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t|\t%s|\t%s|\t%.2f\t\n", l.Line, l.Truth, l.Pred,
+			row(l.Directed), row(l.Undirected), l.Undirected.MeanAbsDT)
+	}
+	tw.Flush()
+	z := r.Intrusion
+	fmt.Fprintf(w, "intrusion starts: truth %d, predicted %d, TP %d FP %d FN %d, P %.2f R %.2f F1 %.2f\n\n",
+		z.Truth, z.Pred, z.Undirected.TP, z.Undirected.FP, z.Undirected.FN,
+		z.Undirected.Precision, z.Undirected.Recall, z.Undirected.F1)
+}
+
+func row(m metrics) string {
+	return fmt.Sprintf("%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t", m.TP, m.FP, m.FN, m.Precision, m.Recall, m.F1)
+}
+
+func printSummary(w io.Writer, r *report) {
+	fmt.Fprintln(w, "summary: overall tripwire F1 over both lines (target >= 0.85)")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "detector\tF1 directed\tF1 undirected\trealtime\tCPU s/clip s\t")
+	for _, x := range r.Results {
+		if x.Status != "ok" {
+			fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", x.Name, x.Status)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\tx%.2f\t%.2f\t\n", x.Name, x.Overall.Directed.F1, x.Overall.Undirected.F1, x.Realtime, x.CPUPerClipSecond)
+	}
+	tw.Flush()
+}

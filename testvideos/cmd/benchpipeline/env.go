@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/sharpeyes/sharpeyes/streams/simcam"
+	"github.com/sharpeyes/sharpeyes/testvideos/synth"
+)
+
+// scene is the clip every simulated camera loops.
+const scene = "tripwire-basic"
+
+// env is what runs through every phase: the simulated cameras and the broker.
+type env struct {
+	clip   synth.Clip
+	cams   *simcam.Server
+	paths  []string
+	broker *kfake.Cluster
+	topics []string // one alert topic per full phase
+}
+
+// startEnv generates (or reuses) the synthetic clip and starts n camera paths and a
+// broker seeded with nTopics alert topics, all on 127.0.0.1 port 0.
+func startEnv(ctx context.Context, n, nTopics int) (*env, error) {
+	sc, err := synth.Builtin(scene)
+	if err != nil {
+		return nil, err
+	}
+	clip, err := synth.GenerateContext(ctx, sc, "")
+	if err != nil {
+		return nil, fmt.Errorf("generate the %s clip: %w", scene, err)
+	}
+	e := &env{clip: clip}
+	e.cams = simcam.New(simcam.Config{Listen: "127.0.0.1:0", Logger: quietLogger()})
+	for i := range n {
+		p := fmt.Sprintf("cam%d", i+1)
+		if err := e.cams.AddClip(p, clip.Path, float64(clip.FPS)); err != nil {
+			return nil, fmt.Errorf("simulated camera %s: %w", p, err)
+		}
+		e.paths = append(e.paths, p)
+	}
+	if err := e.cams.Start(); err != nil {
+		return nil, fmt.Errorf("start simulated cameras: %w", err)
+	}
+	for i := range nTopics {
+		e.topics = append(e.topics, fmt.Sprintf("sharpeyes.alerts.bench%d", i+1))
+	}
+	e.broker, err = kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0), kfake.SeedTopics(1, e.topics...))
+	if err != nil {
+		e.cams.Close()
+		return nil, fmt.Errorf("start kfake broker: %w", err)
+	}
+	return e, nil
+}
+
+func (e *env) close() {
+	e.broker.Close()
+	e.cams.Close()
+}
+
+func (e *env) clipDesc() string {
+	return fmt.Sprintf("synth %s %dx%d %d fps (%s)", scene, e.clip.Width, e.clip.Height, e.clip.FPS, e.clip.Path)
+}
+
+// quietLogger drops everything below warnings: the phases are measured, not narrated.
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}

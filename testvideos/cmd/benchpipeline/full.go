@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sharpeyes/sharpeyes/gateway"
+	"github.com/sharpeyes/sharpeyes/gateway/conf"
+)
+
+// rulesFor are gateway/e2e_test.go's tripwireRules for one camera: a tripwire across
+// the clip's walkway and the intrusion zone, with rule ids made unique per camera.
+// classSuffix is ", classes: [person]" or "" for the class-less motion detector.
+func rulesFor(cam, classSuffix string) string {
+	return fmt.Sprintf(`  - {id: fence-%[1]s, name: 河堤电子围栏, camera: %[1]s, type: tripwire,
+     line: [[0.0, 0.60], [1.0, 0.60]], direction: both%[2]s}
+  - {id: zone-%[1]s, name: 仓库禁区, camera: %[1]s, type: intrusion,
+     polygon: [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]], min_duration: 2s%[2]s}
+`, cam, classSuffix)
+}
+
+// fullConfig is the gateway configuration of one full phase.
+func fullConfig(e *env, o options, fps float64, topic, dataDir string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "http: {listen: \"127.0.0.1:0\"}\nkafka: {brokers: [%q], topic: %q, write_timeout: 2s}\ndata_dir: %q\n",
+		e.broker.ListenAddrs()[0], topic, dataDir)
+	if o.Detector != "" {
+		fmt.Fprintf(&b, "detector: {kind: %s}\n", o.Detector)
+	}
+	classes := ", classes: [person]"
+	if o.Detector == "motion" {
+		classes = ""
+	}
+	b.WriteString("cameras:\n")
+	for _, p := range e.paths {
+		fmt.Fprintf(&b, "  - {id: %s, url: %q, analysis: {fps: %g, width: %d}}\n", p, e.cams.URL(p), fps, o.Width)
+	}
+	b.WriteString("rules:\n")
+	for _, p := range e.paths {
+		b.WriteString(rulesFor(p, classes))
+	}
+	return b.String()
+}
+
+// fullPhase runs the whole gateway on every camera at one analysis rate, consuming
+// its alerts from the broker, and reads its metrics from a registry of our own.
+func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string) (phaseResult, error) {
+	res := phaseResult{Name: fmt.Sprintf("full@%gfps", fps), FPS: fps}
+	dataDir, err := os.MkdirTemp("", "benchpipeline-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dataDir)
+	cfg, err := conf.Parse([]byte(fullConfig(e, o, fps, topic, dataDir)), conf.ModeServe)
+	if err != nil {
+		return res, fmt.Errorf("benchmark configuration: %w", err)
+	}
+	res.Detector = cfg.Detector.Kind
+	cons, err := startConsumer(e.broker.ListenAddrs(), topic)
+	if err != nil {
+		return res, err
+	}
+	defer cons.stop()
+	reg := prometheus.NewRegistry()
+	gw, err := gateway.New(cfg, gateway.Options{Logger: quietLogger(), Registry: reg})
+	if err != nil {
+		return res, fmt.Errorf("start gateway: %w", err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			gw.Close()
+		}
+	}()
+	online := func() bool {
+		for _, c := range gw.Cameras() {
+			if c.State != "online" {
+				return false
+			}
+		}
+		return true
+	}
+	if err := waitFor(ctx, onlineLimit, "gateway cameras online", online); err != nil {
+		return res, err
+	}
+	if err := wait(ctx, o.Warmup); err != nil {
+		return res, err
+	}
+	var c0, c1 pipeCounters
+	first := true
+	res.Span, err = measure(ctx, o.Duration, func() {
+		if first {
+			c0, first = readPipeCounters(reg), false
+			return
+		}
+		c1 = readPipeCounters(reg)
+	})
+	if err != nil {
+		return res, err
+	}
+	n := float64(len(e.paths)) * res.Span.Wall
+	res.FramesPerCamSecond = (c1.decoded - c0.decoded) / n
+	res.AnalysedPerCamSecond = (c1.analysed - c0.analysed) / n
+	res.Skipped = int64(c1.skipped - c0.skipped)
+	res.Dropped = int64(c1.dropped - c0.dropped)
+	res.Errors = int64(c1.errors - c0.errors)
+	// The sink unregisters its series on Close: read the histogram first.
+	res.LatencyMetric, _ = histogram(reg, "sharpeyes_alert_latency_seconds")
+	delivered := counterSum(reg, "sharpeyes_alerts_delivered_total")
+	closed = true
+	if err := gw.Close(); err != nil {
+		return res, fmt.Errorf("close gateway: %w", err)
+	}
+	// Everything delivered before the histogram was read should reach the consumer.
+	_ = waitFor(ctx, 5*time.Second, "consumer catching up", func() bool { return float64(cons.count()) >= delivered })
+	lat := cons.latencies()
+	res.Alerts = len(lat)
+	q := quantiles(lat, 0.5, 0.99)
+	res.LatencyConsumer = latencySummary{Count: len(lat), P50: q[0], P99: q[1], Max: quantiles(lat, 1)[0]}
+	return res, nil
+}
+
+// pipeCounters are the gateway's analysis counters summed over cameras.
+type pipeCounters struct{ decoded, analysed, skipped, dropped, errors float64 }
+
+func readPipeCounters(reg prometheus.Gatherer) pipeCounters {
+	return pipeCounters{
+		decoded:  counterSum(reg, "sharpeyes_frames_decoded_total"),
+		analysed: counterSum(reg, "sharpeyes_frames_analysed_total"),
+		skipped:  counterSum(reg, "sharpeyes_frames_skipped_total"),
+		dropped:  counterSum(reg, "sharpeyes_stream_reader_dropped_total"),
+		errors:   counterSum(reg, "sharpeyes_decode_errors_total") + counterSum(reg, "sharpeyes_detect_errors_total"),
+	}
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// processCPU is the CPU time (user + system) this process has used so far.
+func processCPU() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, fmt.Errorf("getrusage: %w", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
+}
+
+// span is one measured interval.
+type span struct {
+	Wall float64 `json:"wall_seconds"`
+	CPU  float64 `json:"cpu_seconds"`
+}
+
+// measure waits d and returns the wall and process CPU time it took; snap, when not
+// nil, runs right after the start and right before the end readings.
+func measure(ctx context.Context, d time.Duration, snap func()) (span, error) {
+	c0, err := processCPU()
+	if err != nil {
+		return span{}, err
+	}
+	t0 := time.Now()
+	if snap != nil {
+		snap()
+	}
+	if err := wait(ctx, d); err != nil {
+		return span{}, err
+	}
+	if snap != nil {
+		snap()
+	}
+	c1, err := processCPU()
+	if err != nil {
+		return span{}, err
+	}
+	return span{Wall: time.Since(t0).Seconds(), CPU: (c1 - c0).Seconds()}, nil
+}
+
+// wait blocks for d unless ctx ends first.
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// waitFor polls cond every 100 ms until it holds, ctx ends or limit passes.
+func waitFor(ctx context.Context, limit time.Duration, what string, cond func() bool) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return fmt.Errorf("%s: not within %v", what, limit)
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// quantiles returns the p-quantiles of xs (nearest rank); NaN when xs is empty.
+func quantiles(xs []float64, ps ...float64) []float64 {
+	out := make([]float64, len(ps))
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	for i, p := range ps {
+		if len(s) == 0 {
+			out[i] = math.NaN()
+			continue
+		}
+		k := int(math.Ceil(p*float64(len(s)))) - 1
+		out[i] = s[max(0, min(k, len(s)-1))]
+	}
+	return out
+}
+
+// counterSum adds up every series of a counter family in reg (0 when absent).
+func counterSum(reg prometheus.Gatherer, name string) float64 {
+	mfs, err := reg.Gather()
+	if err != nil {
+		return math.NaN()
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
+
+// histSummary is a histogram merged over its series, with quantiles estimated the
+// way PromQL's histogram_quantile does (linear within a bucket).
+type histSummary struct {
+	Count float64 `json:"count"`
+	Mean  float64 `json:"mean_seconds"`
+	P50   float64 `json:"p50_seconds"`
+	P99   float64 `json:"p99_seconds"`
+}
+
+func histogram(reg prometheus.Gatherer, name string) (histSummary, bool) {
+	mfs, err := reg.Gather()
+	if err != nil {
+		return histSummary{}, false
+	}
+	var (
+		count, sum float64
+		bounds     []float64
+		cum        = map[float64]float64{}
+		found      bool
+	)
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			h := m.GetHistogram()
+			found = true
+			count += float64(h.GetSampleCount())
+			sum += h.GetSampleSum()
+			for _, b := range h.GetBucket() {
+				if _, ok := cum[b.GetUpperBound()]; !ok {
+					bounds = append(bounds, b.GetUpperBound())
+				}
+				cum[b.GetUpperBound()] += float64(b.GetCumulativeCount())
+			}
+		}
+	}
+	if !found || count == 0 {
+		return histSummary{}, found
+	}
+	slices.Sort(bounds)
+	hs := histSummary{Count: count, Mean: sum / count}
+	hs.P50 = bucketQuantile(0.5, bounds, cum, count)
+	hs.P99 = bucketQuantile(0.99, bounds, cum, count)
+	return hs, true
+}
+
+// bucketQuantile interpolates linearly inside the bucket holding rank q*count; a rank
+// past the last finite bound returns that bound.
+func bucketQuantile(q float64, bounds []float64, cum map[float64]float64, count float64) float64 {
+	rank := q * count
+	prevB, prevC := 0.0, 0.0
+	for _, b := range bounds {
+		c := cum[b]
+		if c >= rank {
+			if c == prevC {
+				return b
+			}
+			return prevB + (b-prevB)*(rank-prevC)/(c-prevC)
+		}
+		prevB, prevC = b, c
+	}
+	return prevB
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+)
+
+// report is everything the benchmark prints (also its -json shape).
+type report struct {
+	Date     string        `json:"date"`
+	Machine  machine       `json:"machine"`
+	Cameras  int           `json:"cameras"`
+	Duration float64       `json:"phase_seconds"`
+	Clip     string        `json:"clip"`
+	Width    int           `json:"analysis_width"`
+	Idle     phaseResult   `json:"idle"`
+	Decode   phaseResult   `json:"decode_only"`
+	Full     []phaseResult `json:"full"`
+}
+
+// phaseResult is one measured phase.
+type phaseResult struct {
+	Name     string  `json:"name"`
+	FPS      float64 `json:"analysis_fps,omitempty"`
+	Detector string  `json:"detector,omitempty"`
+	Span     span    `json:"span"`
+	// CPUPerCamSecond is (CPU - idle CPU rate * wall) / (cameras * wall).
+	CPUPerCamSecond float64 `json:"cpu_per_camera_second"`
+	// Ratio is CPUPerCamSecond over the decode-only phase's.
+	Ratio                float64 `json:"ratio_to_decode_only,omitempty"`
+	FramesPerCamSecond   float64 `json:"decoded_per_camera_second"`
+	AnalysedPerCamSecond float64 `json:"analysed_per_camera_second,omitempty"`
+	Skipped              int64   `json:"mailbox_skipped,omitempty"`
+	Dropped              int64   `json:"reader_dropped"`
+	Errors               int64   `json:"errors"`
+	Alerts               int     `json:"alerts,omitempty"`
+	// LatencyConsumer is receive time at a Kafka consumer minus frame_time.
+	LatencyConsumer latencySummary `json:"latency_consumer"`
+	// LatencyMetric is the gateway's sharpeyes_alert_latency_seconds (capture to ack).
+	LatencyMetric histSummary `json:"latency_metric"`
+}
+
+type latencySummary struct {
+	Count int     `json:"count"`
+	P50   float64 `json:"p50_seconds"`
+	P99   float64 `json:"p99_seconds"`
+	Max   float64 `json:"max_seconds"`
+}
+
+// finish derives the per-camera-second figures once every phase is in.
+func (r *report) finish() {
+	idleRate := r.Idle.Span.CPU / r.Idle.Span.Wall
+	perCam := func(p *phaseResult) {
+		p.CPUPerCamSecond = (p.Span.CPU - idleRate*p.Span.Wall) / (float64(r.Cameras) * p.Span.Wall)
+	}
+	r.Idle.CPUPerCamSecond = idleRate / float64(r.Cameras)
+	perCam(&r.Decode)
+	for i := range r.Full {
+		perCam(&r.Full[i])
+		r.Full[i].Ratio = r.Full[i].CPUPerCamSecond / r.Decode.CPUPerCamSecond
+	}
+}
+
+// machine describes where the benchmark ran.
+type machine struct {
+	CPUs         int    `json:"cpus"`
+	CPUModel     string `json:"cpu_model"`
+	GOMAXPROCS   int    `json:"gomaxprocs"`
+	LoadAvg      string `json:"loadavg_before"`
+	LoadAvgAfter string `json:"loadavg_after"`
+}
+
+func machineInfo() machine {
+	m := machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: "unknown", LoadAvg: loadAvg()}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return m
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(b)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+func printReport(w io.Writer, r *report) {
+	fmt.Fprintf(w, "benchpipeline  %s\n", r.Date)
+	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s, load average before %s, after %s\n",
+		r.Machine.CPUs, r.Machine.GOMAXPROCS, r.Machine.CPUModel, r.Machine.LoadAvg, r.Machine.LoadAvgAfter)
+	fmt.Fprintf(w, "cameras: %d x %s, analysis width %d, %.0f s measured per phase\n\n", r.Cameras, r.Clip, r.Width, r.Duration)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "phase\tdetector\twall s\tCPU s\tCPU s per cam-s\tvs decode\tdecoded/cam-s\tanalysed/cam-s\tdropped\tskipped\terrors\t")
+	fmt.Fprintf(tw, "idle\t\t%.1f\t%.2f\t(%.4f)\t\t\t\t\t\t\t\n", r.Idle.Span.Wall, r.Idle.Span.CPU, r.Idle.CPUPerCamSecond)
+	phases := append([]phaseResult{r.Decode}, r.Full...)
+	for _, p := range phases {
+		ratio := ""
+		if p.Ratio != 0 {
+			ratio = fmt.Sprintf("x%.2f", p.Ratio)
+		}
+		analysed := ""
+		if p.FPS != 0 {
+			analysed = fmt.Sprintf("%.2f", p.AnalysedPerCamSecond)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.2f\t%.4f\t%s\t%.2f\t%s\t%d\t%d\t%d\t\n", p.Name, p.Detector, p.Span.Wall, p.Span.CPU,
+			p.CPUPerCamSecond, ratio, p.FramesPerCamSecond, analysed, p.Dropped, p.Skipped, p.Errors)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nCPU s per cam-s subtracts the idle phase's CPU rate (simulated cameras + broker); target: full <= 2x decode-only")
+	fmt.Fprintln(w, "\nalert latency (capture to publish)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "phase\tconsumer n\tp50 s\tp99 s\tmax s\tmetric n\tmetric p50 s\tmetric p99 s\tmetric mean s\t")
+	for _, p := range r.Full {
+		c, m := p.LatencyConsumer, p.LatencyMetric
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t\n", p.Name, c.Count, f3(c.P50), f3(c.P99), f3(c.Max),
+			m.Count, f3(m.P50), f3(m.P99), f3(m.Mean))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "consumer: receive time at a Kafka consumer in this process minus the alert's frame_time (whole gateway lifetime);")
+	fmt.Fprintln(w, "metric: sharpeyes_alert_latency_seconds (frame capture to Kafka ack), quantiles interpolated within its buckets")
+}
+
+func f3(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
