@@ -105,7 +105,7 @@ func TestRedact(t *testing.T) {
 		{"rtsp://admin:secret@host:554/p", "rtsp://admin:xxxxx@host:554/p"},
 		{"rtsp://host/p", "rtsp://host/p"},
 		{"rtsp://admin@host/p", "rtsp://admin@host/p"},
-		{"rtsp://a:b:c@host%zz/p", "rtsp://xxxxx@host%zz/p"},
+		{"rtsp://a:b:c@host%zz/p", "rtsp://a:xxxxx@host%zz/p"},
 	} {
 		require.Equal(t, tc.want, Redact(tc.in), tc.in)
 	}

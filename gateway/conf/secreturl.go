@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
 )
 
 // SecretURL is a camera URL that may carry credentials in its userinfo. Its String,
@@ -64,23 +66,6 @@ func (s SecretURL) MarshalYAML() (any, error) { return s.String(), nil }
 // MarshalText implements encoding.TextMarshaler (used by encoding/json); redacted.
 func (s SecretURL) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// Redact replaces the password of a URL's userinfo with "xxxxx". Strings that do not
-// parse are returned with anything between "//" and "@" hidden.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.Index(raw, "//"); i >= 0 {
-			if j := strings.LastIndex(raw, "@"); j > i {
-				return raw[:i+2] + "xxxxx" + raw[j:]
-			}
-		}
-		return raw
-	}
-	if u.User == nil {
-		return raw
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
-}
+// Redact replaces the password of a URL's user info with "xxxxx"; see
+// rtspsource.RedactURL, which every camera URL in a log line goes through.
+func Redact(raw string) string { return rtspsource.RedactURL(raw) }

@@ -3,6 +3,8 @@ package rtspsource
 import (
 	"net/url"
 	"strings"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/base"
 )
 
 const redactedPassword = "xxxxx"
@@ -42,7 +44,16 @@ func secrets(rawURL string) []string {
 			out = append(out, s)
 		}
 	}
+	// net/url and gortsplib's parser (the one that connects) may read a malformed
+	// user info differently: take the password as either understands it.
 	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			add(p)
+			add(url.QueryEscape(p))
+			add(url.PathEscape(p))
+		}
+	}
+	if u, err := base.ParseURL(rawURL); err == nil && u.User != nil {
 		if p, ok := u.User.Password(); ok {
 			add(p)
 			add(url.QueryEscape(p))

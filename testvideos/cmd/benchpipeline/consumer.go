@@ -17,9 +17,20 @@ type consumer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu  sync.Mutex
-	lat []float64
-	bad int
+	mu   sync.Mutex
+	lat  []float64
+	bad  int
+	dump []receipt
+}
+
+// receipt is one received alert, kept for -alerts.
+type receipt struct {
+	Received  time.Time `json:"received"`
+	LatencyS  float64   `json:"latency_seconds"`
+	Camera    string    `json:"camera"`
+	Type      string    `json:"type"`
+	Action    string    `json:"action"`
+	FrameTime time.Time `json:"frame_time"`
 }
 
 func startConsumer(brokers []string, topic string) (*consumer, error) {
@@ -42,6 +53,8 @@ func (c *consumer) run(ctx context.Context) {
 		fs.EachRecord(func(r *kgo.Record) {
 			var a struct {
 				FrameTime time.Time `json:"frame_time"`
+				Type      string    `json:"type"`
+				Action    string    `json:"action"`
 			}
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -49,7 +62,9 @@ func (c *consumer) run(ctx context.Context) {
 				c.bad++
 				return
 			}
-			c.lat = append(c.lat, now.Sub(a.FrameTime).Seconds())
+			l := now.Sub(a.FrameTime).Seconds()
+			c.lat = append(c.lat, l)
+			c.dump = append(c.dump, receipt{Received: now, LatencyS: l, Camera: string(r.Key), Type: a.Type, Action: a.Action, FrameTime: a.FrameTime})
 		})
 	}
 }
@@ -64,6 +79,12 @@ func (c *consumer) latencies() []float64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]float64(nil), c.lat...)
+}
+
+func (c *consumer) receipts() []receipt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]receipt(nil), c.dump...)
 }
 
 // stop ends the goroutine and closes the client; it waits for both.

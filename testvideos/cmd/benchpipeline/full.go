@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -118,6 +119,11 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 	}
 	// Everything delivered before the histogram was read should reach the consumer.
 	_ = waitFor(ctx, 5*time.Second, "consumer catching up", func() bool { return float64(cons.count()) >= delivered })
+	if o.AlertsFile != "" {
+		if err := appendReceipts(o.AlertsFile, res.Name, cons.receipts()); err != nil {
+			return res, err
+		}
+	}
 	lat := cons.latencies()
 	res.Alerts = len(lat)
 	q := quantiles(lat, 0.5, 0.99)
@@ -136,4 +142,23 @@ func readPipeCounters(reg prometheus.Gatherer) pipeCounters {
 		dropped:  counterSum(reg, "sharpeyes_stream_reader_dropped_total"),
 		errors:   counterSum(reg, "sharpeyes_decode_errors_total") + counterSum(reg, "sharpeyes_detect_errors_total"),
 	}
+}
+
+// appendReceipts adds one phase's received alerts to path as JSON lines.
+func appendReceipts(path, phase string, rs []receipt) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("-alerts: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range rs {
+		if err := enc.Encode(struct {
+			Phase string `json:"phase"`
+			receipt
+		}{phase, r}); err != nil {
+			f.Close()
+			return fmt.Errorf("-alerts: %w", err)
+		}
+	}
+	return f.Close()
 }

@@ -35,6 +35,8 @@ type options struct {
 	Width    int
 	Detector string
 	JSON     bool
+	// AlertsFile, when set, receives every consumed alert with its latency (JSON lines).
+	AlertsFile string
 }
 
 func main() {
@@ -64,6 +66,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.Width, "width", 640, "analysis width")
 	fs.StringVar(&o.Detector, "detector", "", "detector kind for the full phases (default: the configuration default)")
 	fs.BoolVar(&o.JSON, "json", false, "print the results as JSON")
+	fs.StringVar(&o.AlertsFile, "alerts", "", "append every consumed alert with its latency to this file (JSON lines)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
