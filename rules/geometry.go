@@ -40,6 +40,38 @@ func sideOf(a, b, p Point) side {
 	}
 }
 
+// sideOfBand is sideOf with every point closer to the line than band counted as
+// on it.
+func sideOfBand(a, b, p Point, band float64) side {
+	l := math.Hypot(b.X-a.X, b.Y-a.Y)
+	if l == 0 {
+		return sideOn
+	}
+	d := cross(a, b, p) / l
+	tol := max(band, onLineTolerance)
+	switch {
+	case d < -tol:
+		return sideA
+	case d > tol:
+		return sideB
+	default:
+		return sideOn
+	}
+}
+
+// besideSegment reports whether p projects onto the segment a–b (rather than onto
+// the line's extension beyond its ends).
+func besideSegment(a, b, p Point) bool {
+	dx, dy := b.X-a.X, b.Y-a.Y
+	l2 := dx*dx + dy*dy
+	if l2 == 0 {
+		return false
+	}
+	t := ((p.X-a.X)*dx + (p.Y-a.Y)*dy) / l2
+	const e = onLineTolerance
+	return t >= -e && t <= 1+e
+}
+
 // onSegment reports whether p lies on the closed segment a–b.
 func onSegment(a, b, p Point) bool {
 	return sideOf(a, b, p) == sideOn && withinBox(a, b, p)

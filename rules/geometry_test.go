@@ -42,12 +42,12 @@ func TestSideConvention(t *testing.T) {
 func TestCrossingDirection(t *testing.T) {
 	var c crosser
 	a, b := pt(0, 0.6), pt(1, 0.6)
-	_, crossed := c.step(a, b, pt(0.5, 0.4))
+	_, crossed := c.step(a, b, pt(0.5, 0.4), 0)
 	require.False(t, crossed)
-	dir, crossed := c.step(a, b, pt(0.5, 0.8))
+	dir, crossed := c.step(a, b, pt(0.5, 0.8), 0)
 	require.True(t, crossed)
 	require.Equal(t, DirectionAToB, dir)
-	dir, crossed = c.step(a, b, pt(0.5, 0.3))
+	dir, crossed = c.step(a, b, pt(0.5, 0.3), 0)
 	require.True(t, crossed)
 	require.Equal(t, DirectionBToA, dir)
 }
@@ -89,34 +89,40 @@ func TestCrosserPaths(t *testing.T) {
 		line [2]Point
 		path []Point
 		want []Direction
+		band float64
 	}{
-		{"downwards through the middle", horiz, []Point{pt(0.5, 0.4), pt(0.5, 0.5), pt(0.5, 0.7)}, []Direction{ab}},
-		{"upwards through the middle", horiz, []Point{pt(0.5, 0.9), pt(0.5, 0.3)}, []Direction{ba}},
-		{"jumps across between two frames", horiz, []Point{pt(0.3, 0.1), pt(0.7, 0.95)}, []Direction{ab}},
-		{"diagonal jump across", horiz, []Point{pt(0.1, 0.3), pt(0.9, 0.9)}, []Direction{ab}},
-		{"jump passes beyond the end", horiz, []Point{pt(0.85, 0.5), pt(0.95, 0.7)}, nil},
-		{"jump passes exactly through an endpoint", horiz, []Point{pt(0.7, 0.5), pt(0.9, 0.7)}, []Direction{ab}},
-		{"stands on the line then continues: fires once", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.6), pt(0.5, 0.6), pt(0.5, 0.7), pt(0.5, 0.8)}, []Direction{ab}},
-		{"stops on the line and goes back", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.6), pt(0.5, 0.5)}, nil},
-		{"stands on an endpoint then crosses", horiz, []Point{pt(0.2, 0.5), pt(0.2, 0.6), pt(0.2, 0.7)}, []Direction{ab}},
-		{"on the extension of the line then to the other side", horiz, []Point{pt(0.1, 0.5), pt(0.1, 0.6), pt(0.1, 0.7)}, nil},
-		{"walks along the line", horiz, []Point{pt(0.1, 0.6), pt(0.3, 0.6), pt(0.6, 0.6), pt(0.9, 0.6)}, nil},
-		{"walks along the line and leaves", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.6), pt(0.7, 0.6), pt(0.7, 0.7)}, []Direction{ab}},
-		{"starts on the line", horiz, []Point{pt(0.5, 0.6), pt(0.5, 0.7), pt(0.5, 0.8)}, nil},
-		{"parallel walker", horiz, []Point{pt(0.1, 0.55), pt(0.5, 0.55), pt(0.9, 0.55)}, nil},
-		{"back and forth", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.7), pt(0.5, 0.5), pt(0.5, 0.7)}, []Direction{ab, ba, ab}},
-		{"vertical line, rightwards is b_to_a", vert, []Point{pt(0.3, 0.5), pt(0.7, 0.5)}, []Direction{ba}},
-		{"vertical line, leftwards is a_to_b", vert, []Point{pt(0.7, 0.5), pt(0.4, 0.52)}, []Direction{ab}},
-		{"vertical line, below its end", vert, []Point{pt(0.3, 0.95), pt(0.7, 0.95)}, nil},
-		{"diagonal line, through an interior point exactly", diag, []Point{pt(0.4, 0.1), pt(0.4, 0.2), pt(0.4, 0.3)}, []Direction{ab}},
-		{"first point alone fires nothing", horiz, []Point{pt(0.5, 0.7)}, nil},
+		{"downwards through the middle", horiz, []Point{pt(0.5, 0.4), pt(0.5, 0.5), pt(0.5, 0.7)}, []Direction{ab}, 0},
+		{"upwards through the middle", horiz, []Point{pt(0.5, 0.9), pt(0.5, 0.3)}, []Direction{ba}, 0},
+		{"jumps across between two frames", horiz, []Point{pt(0.3, 0.1), pt(0.7, 0.95)}, []Direction{ab}, 0},
+		{"diagonal jump across", horiz, []Point{pt(0.1, 0.3), pt(0.9, 0.9)}, []Direction{ab}, 0},
+		{"jump passes beyond the end", horiz, []Point{pt(0.85, 0.5), pt(0.95, 0.7)}, nil, 0},
+		{"jump passes exactly through an endpoint", horiz, []Point{pt(0.7, 0.5), pt(0.9, 0.7)}, []Direction{ab}, 0},
+		{"stands on the line then continues: fires once", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.6), pt(0.5, 0.6), pt(0.5, 0.7), pt(0.5, 0.8)}, []Direction{ab}, 0},
+		{"stops on the line and goes back", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.6), pt(0.5, 0.5)}, nil, 0},
+		{"stands on an endpoint then crosses", horiz, []Point{pt(0.2, 0.5), pt(0.2, 0.6), pt(0.2, 0.7)}, []Direction{ab}, 0},
+		{"on the extension of the line then to the other side", horiz, []Point{pt(0.1, 0.5), pt(0.1, 0.6), pt(0.1, 0.7)}, nil, 0},
+		{"walks along the line", horiz, []Point{pt(0.1, 0.6), pt(0.3, 0.6), pt(0.6, 0.6), pt(0.9, 0.6)}, nil, 0},
+		{"walks along the line and leaves", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.6), pt(0.7, 0.6), pt(0.7, 0.7)}, []Direction{ab}, 0},
+		{"starts on the line", horiz, []Point{pt(0.5, 0.6), pt(0.5, 0.7), pt(0.5, 0.8)}, nil, 0},
+		{"parallel walker", horiz, []Point{pt(0.1, 0.55), pt(0.5, 0.55), pt(0.9, 0.55)}, nil, 0},
+		{"back and forth", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.7), pt(0.5, 0.5), pt(0.5, 0.7)}, []Direction{ab, ba, ab}, 0},
+		{"vertical line, rightwards is b_to_a", vert, []Point{pt(0.3, 0.5), pt(0.7, 0.5)}, []Direction{ba}, 0},
+		{"vertical line, leftwards is a_to_b", vert, []Point{pt(0.7, 0.5), pt(0.4, 0.52)}, []Direction{ab}, 0},
+		{"vertical line, below its end", vert, []Point{pt(0.3, 0.95), pt(0.7, 0.95)}, nil, 0},
+		{"diagonal line, through an interior point exactly", diag, []Point{pt(0.4, 0.1), pt(0.4, 0.2), pt(0.4, 0.3)}, []Direction{ab}, 0},
+		{"first point alone fires nothing", horiz, []Point{pt(0.5, 0.7)}, nil, 0},
+		{"jitter around the line inside the band", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.59), pt(0.5, 0.61), pt(0.5, 0.595), pt(0.5, 0.605), pt(0.5, 0.5)}, nil, 0.02},
+		{"walks through the band: one crossing, on leaving it", horiz, []Point{pt(0.5, 0.5), pt(0.5, 0.59), pt(0.5, 0.61), pt(0.5, 0.59), pt(0.5, 0.65)}, []Direction{ab}, 0.02},
+		{"jumps over the band between frames", horiz, []Point{pt(0.5, 0.3), pt(0.5, 0.9)}, []Direction{ab}, 0.02},
+		{"parallel walker wobbling inside the band", horiz, []Point{pt(0.1, 0.55), pt(0.2, 0.59), pt(0.3, 0.61), pt(0.4, 0.59), pt(0.5, 0.615), pt(0.6, 0.55)}, nil, 0.02},
+		{"passes the band beyond the segment's end", horiz, []Point{pt(0.95, 0.5), pt(0.95, 0.6), pt(0.95, 0.7)}, nil, 0.02},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var c crosser
 			var got []Direction
 			for _, p := range tc.path {
-				if d, ok := c.step(tc.line[0], tc.line[1], p); ok {
+				if d, ok := c.step(tc.line[0], tc.line[1], p, tc.band); ok {
 					got = append(got, d)
 				}
 			}

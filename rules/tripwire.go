@@ -1,6 +1,9 @@
 package rules
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // tripwire fires one pulse per crossing of the line by a track's foot point.
 // Cooldown is per track: after a pulse for a track, its further crossings
@@ -30,7 +33,7 @@ func (w *tripwire) update(f *frame, out []Event) []Event {
 			st = &wireTrack{}
 			w.tracks[o.TrackID] = st
 		}
-		dir, crossed := st.step(w.r.Line[0], w.r.Line[1], o.Foot)
+		dir, crossed := st.step(w.r.Line[0], w.r.Line[1], o.Foot, jitterBand(w.r.Line[0], w.r.Line[1], o.Box))
 		if !crossed || !w.r.accepts(dir) || !w.r.matchesClass(o.Class) {
 			continue
 		}
@@ -64,23 +67,41 @@ func (w *tripwire) carry(r Rule) {
 // close has nothing to end: pulses have no duration.
 func (w *tripwire) close(_ time.Time, out []Event) []Event { return out }
 
+// bandFactor sizes the dead band around a tripwire as a fraction of the object's
+// box measured across the line: a foot point that wobbles by less (detector
+// jitter of a person standing or walking along the line) never crosses.
+const bandFactor = 0.1
+
+// jitterBand returns the half-width of the dead band around line a→b for an
+// object with box bx: bandFactor times the box's extent along the line's normal.
+func jitterBand(a, b Point, bx Box) float64 {
+	l := math.Hypot(b.X-a.X, b.Y-a.Y)
+	w, h := bx.X2-bx.X1, bx.Y2-bx.Y1
+	if l == 0 || w <= 0 || h <= 0 {
+		return 0
+	}
+	nx, ny := (b.Y-a.Y)/l, (a.X-b.X)/l
+	return bandFactor * (math.Abs(nx)*w + math.Abs(ny)*h)
+}
+
 // crosser follows one track's foot point relative to one line.
 type crosser struct {
-	side    side  // last side off the line; sideUnknown before the first
-	last    Point // last point off the line
-	onLine  bool  // points on the line since then
-	touched bool  // one of them on the segment itself
+	side    side  // last side off the band; sideUnknown before the first
+	last    Point // last point off the band
+	onLine  bool  // points in the band since then
+	touched bool  // one of them beside the segment itself (not its extension)
 }
 
 // step feeds the next foot point p for line a→b and reports a crossing of the
-// segment and its direction. A point exactly on the line is not a crossing by
-// itself: the crossing completes (once) when the track reaches the other side,
-// and a track that touches the line and returns never crosses.
-func (c *crosser) step(a, b, p Point) (Direction, bool) {
-	s := sideOf(a, b, p)
+// segment and its direction. Points closer to the line than band count as on it:
+// a point on the line is not a crossing by itself; the crossing completes (once)
+// when the track leaves the band on the other side, and a track that enters the
+// band and returns never crosses.
+func (c *crosser) step(a, b, p Point, band float64) (Direction, bool) {
+	s := sideOfBand(a, b, p, band)
 	if s == sideOn {
 		c.onLine = true
-		c.touched = c.touched || withinBox(a, b, p)
+		c.touched = c.touched || besideSegment(a, b, p)
 		return "", false
 	}
 	prev, last, onLine, touched := c.side, c.last, c.onLine, c.touched

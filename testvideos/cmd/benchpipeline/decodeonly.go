@@ -17,12 +17,12 @@ import (
 const onlineLimit = 30 * time.Second
 
 // idlePhase measures the simulated cameras and the broker alone.
-func idlePhase(ctx context.Context, o options) (phaseResult, error) {
-	sp, err := measure(ctx, o.Duration, nil)
+func idlePhase(ctx context.Context, e *env, o options) (phaseResult, error) {
+	sp, n, err := measure(ctx, o.Duration, e.counters)
 	if err != nil {
 		return phaseResult{}, err
 	}
-	return phaseResult{Name: "idle", Span: sp}, nil
+	return phaseResult{Name: "idle", Span: sp, Counts: n}, nil
 }
 
 // decodeCam is one camera of the decode-only phase: the puller writing into its
@@ -34,7 +34,6 @@ type decodeCam struct {
 	done   chan struct{}
 
 	pictures atomic.Int64
-	units    atomic.Int64
 	errs     atomic.Int64
 }
 
@@ -68,29 +67,20 @@ func decodePhase(ctx context.Context, e *env, o options) (phaseResult, error) {
 	if err := wait(ctx, o.Warmup); err != nil {
 		return phaseResult{}, err
 	}
-	var p0, p1, e0, e1, d0, d1 int64
-	first := true
-	sp, err := measure(ctx, o.Duration, func() {
-		var pics, errs, drops int64
+	read := func() counters {
+		n := e.counters()
 		for _, c := range cams {
-			pics += c.pictures.Load()
-			errs += c.errs.Load()
-			drops += int64(c.reader.Dropped())
+			n.Decoded += float64(c.pictures.Load())
+			n.Errors += float64(c.errs.Load())
+			n.Dropped += float64(c.reader.Dropped())
 		}
-		if first {
-			p0, e0, d0, first = pics, errs, drops, false
-			return
-		}
-		p1, e1, d1 = pics, errs, drops
-	})
+		return n
+	}
+	sp, n, err := measure(ctx, o.Duration, read)
 	if err != nil {
 		return phaseResult{}, err
 	}
-	return phaseResult{
-		Name: "decode-only", Span: sp,
-		FramesPerCamSecond: float64(p1-p0) / float64(len(cams)) / sp.Wall,
-		Dropped:            d1 - d0, Errors: e1 - e0,
-	}, nil
+	return phaseResult{Name: "decode-only", Span: sp, Counts: n}, nil
 }
 
 func startDecodeCam(ctx context.Context, id, url string, width int) *decodeCam {
@@ -131,7 +121,6 @@ func (c *decodeCam) decodeLoop(ctx context.Context, width int) {
 			dropped = d
 			dec.SkipToKeyframe()
 		}
-		c.units.Add(1)
 		ok, err := dec.DecodeOnly(u)
 		if err != nil {
 			c.errs.Add(1)

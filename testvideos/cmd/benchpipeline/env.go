@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync/atomic"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
@@ -22,6 +24,9 @@ type env struct {
 	paths  []string
 	broker *kfake.Cluster
 	topics []string // one alert topic per full phase
+	// sent counts the pictures the simulated cameras sent (a loaded machine sends
+	// fewer than the clip's rate: the simulator skips timestamps when it is late).
+	sent atomic.Int64
 }
 
 // startEnv generates (or reuses) the synthetic clip and starts n camera paths and a
@@ -36,7 +41,10 @@ func startEnv(ctx context.Context, n, nTopics int) (*env, error) {
 		return nil, fmt.Errorf("generate the %s clip: %w", scene, err)
 	}
 	e := &env{clip: clip}
-	e.cams = simcam.New(simcam.Config{Listen: "127.0.0.1:0", Logger: quietLogger()})
+	e.cams = simcam.New(simcam.Config{
+		Listen: "127.0.0.1:0", Logger: quietLogger(),
+		OnFrame: func(string, int, time.Time) { e.sent.Add(1) },
+	})
 	for i := range n {
 		p := fmt.Sprintf("cam%d", i+1)
 		if err := e.cams.AddClip(p, clip.Path, float64(clip.FPS)); err != nil {
@@ -62,6 +70,9 @@ func (e *env) close() {
 	e.broker.Close()
 	e.cams.Close()
 }
+
+// counters reads what the simulated cameras have sent so far.
+func (e *env) counters() counters { return counters{Sent: float64(e.sent.Load())} }
 
 func (e *env) clipDesc() string {
 	return fmt.Sprintf("synth %s %dx%d %d fps (%s)", scene, e.clip.Width, e.clip.Height, e.clip.FPS, e.clip.Path)

@@ -92,24 +92,14 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 	if err := wait(ctx, o.Warmup); err != nil {
 		return res, err
 	}
-	var c0, c1 pipeCounters
-	first := true
-	res.Span, err = measure(ctx, o.Duration, func() {
-		if first {
-			c0, first = readPipeCounters(reg), false
-			return
-		}
-		c1 = readPipeCounters(reg)
+	res.Span, res.Counts, err = measure(ctx, o.Duration, func() counters {
+		n := readPipeCounters(reg)
+		n.Sent = e.counters().Sent
+		return n
 	})
 	if err != nil {
 		return res, err
 	}
-	n := float64(len(e.paths)) * res.Span.Wall
-	res.FramesPerCamSecond = (c1.decoded - c0.decoded) / n
-	res.AnalysedPerCamSecond = (c1.analysed - c0.analysed) / n
-	res.Skipped = int64(c1.skipped - c0.skipped)
-	res.Dropped = int64(c1.dropped - c0.dropped)
-	res.Errors = int64(c1.errors - c0.errors)
 	// The sink unregisters its series on Close: read the histogram first.
 	res.LatencyMetric, _ = histogram(reg, "sharpeyes_alert_latency_seconds")
 	delivered := counterSum(reg, "sharpeyes_alerts_delivered_total")
@@ -131,16 +121,14 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 	return res, nil
 }
 
-// pipeCounters are the gateway's analysis counters summed over cameras.
-type pipeCounters struct{ decoded, analysed, skipped, dropped, errors float64 }
-
-func readPipeCounters(reg prometheus.Gatherer) pipeCounters {
-	return pipeCounters{
-		decoded:  counterSum(reg, "sharpeyes_frames_decoded_total"),
-		analysed: counterSum(reg, "sharpeyes_frames_analysed_total"),
-		skipped:  counterSum(reg, "sharpeyes_frames_skipped_total"),
-		dropped:  counterSum(reg, "sharpeyes_stream_reader_dropped_total"),
-		errors:   counterSum(reg, "sharpeyes_decode_errors_total") + counterSum(reg, "sharpeyes_detect_errors_total"),
+// readPipeCounters reads the gateway's analysis counters, summed over cameras.
+func readPipeCounters(reg prometheus.Gatherer) counters {
+	return counters{
+		Decoded:  counterSum(reg, "sharpeyes_frames_decoded_total"),
+		Analysed: counterSum(reg, "sharpeyes_frames_analysed_total"),
+		Skipped:  counterSum(reg, "sharpeyes_frames_skipped_total"),
+		Dropped:  counterSum(reg, "sharpeyes_stream_reader_dropped_total"),
+		Errors:   counterSum(reg, "sharpeyes_decode_errors_total") + counterSum(reg, "sharpeyes_detect_errors_total"),
 	}
 }
 

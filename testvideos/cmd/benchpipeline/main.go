@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,8 @@ func parseFlags(args []string) (options, error) {
 }
 
 func run(ctx context.Context, o options) error {
+	phases := time.Duration(2 + len(o.Rates))
+	defer watchdog(phases*(o.Duration+o.Warmup+onlineLimit) + 2*time.Minute)()
 	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
 	env, err := startEnv(ctx, o.Cameras, len(o.Rates))
 	if err != nil {
@@ -101,10 +104,10 @@ func run(ctx context.Context, o options) error {
 	defer env.close()
 	rep := report{
 		Date: time.Now().UTC().Format(time.RFC3339), Machine: machineInfo(), Cameras: o.Cameras,
-		Duration: o.Duration.Seconds(), Clip: env.clipDesc(), Width: o.Width,
+		Duration: o.Duration.Seconds(), Clip: env.clipDesc(), ClipFPS: float64(env.clip.FPS), Width: o.Width,
 	}
 	progress("phase idle (%v)", o.Duration)
-	if rep.Idle, err = idlePhase(ctx, o); err != nil {
+	if rep.Idle, err = idlePhase(ctx, env, o); err != nil {
 		return err
 	}
 	progress("phase decode-only (%v)", o.Duration)
@@ -128,4 +131,15 @@ func run(ctx context.Context, o options) error {
 	}
 	printReport(os.Stdout, &rep)
 	return nil
+}
+
+// watchdog ends the process with a goroutine dump if the benchmark is still running
+// after limit (a hung phase should not hang make bench). It returns its stop function.
+func watchdog(limit time.Duration) func() bool {
+	t := time.AfterFunc(limit, func() {
+		fmt.Fprintf(os.Stderr, "benchpipeline: still running after %v, giving up; goroutines:\n", limit)
+		_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
+		os.Exit(3)
+	})
+	return t.Stop
 }

@@ -26,28 +26,41 @@ type span struct {
 	CPU  float64 `json:"cpu_seconds"`
 }
 
-// measure waits d and returns the wall and process CPU time it took; snap, when not
-// nil, runs right after the start and right before the end readings.
-func measure(ctx context.Context, d time.Duration, snap func()) (span, error) {
+// counters are the progress counts of a phase, summed over cameras.
+type counters struct {
+	Sent     float64 `json:"sent"`     // pictures the simulated cameras sent
+	Decoded  float64 `json:"decoded"`  // pictures decoded
+	Analysed float64 `json:"analysed"` // frames run through detection and tracking
+	Skipped  float64 `json:"skipped"`  // decoded frames replaced in the analysis mailbox
+	Dropped  float64 `json:"dropped"`  // units dropped by the analysis reader's ring
+	Errors   float64 `json:"errors"`   // decode and detect errors
+}
+
+func (c counters) sub(o counters) counters {
+	return counters{
+		Sent: c.Sent - o.Sent, Decoded: c.Decoded - o.Decoded, Analysed: c.Analysed - o.Analysed,
+		Skipped: c.Skipped - o.Skipped, Dropped: c.Dropped - o.Dropped, Errors: c.Errors - o.Errors,
+	}
+}
+
+// measure waits d and returns the wall and process CPU time it took, and how far the
+// counters read moved meanwhile.
+func measure(ctx context.Context, d time.Duration, read func() counters) (span, counters, error) {
 	c0, err := processCPU()
 	if err != nil {
-		return span{}, err
+		return span{}, counters{}, err
 	}
 	t0 := time.Now()
-	if snap != nil {
-		snap()
-	}
+	n0 := read()
 	if err := wait(ctx, d); err != nil {
-		return span{}, err
+		return span{}, counters{}, err
 	}
-	if snap != nil {
-		snap()
-	}
+	n1 := read()
 	c1, err := processCPU()
 	if err != nil {
-		return span{}, err
+		return span{}, counters{}, err
 	}
-	return span{Wall: time.Since(t0).Seconds(), CPU: (c1 - c0).Seconds()}, nil
+	return span{Wall: time.Since(t0).Seconds(), CPU: (c1 - c0).Seconds()}, n1.sub(n0), nil
 }
 
 // wait blocks for d unless ctx ends first.

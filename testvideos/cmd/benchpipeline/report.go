@@ -17,6 +17,7 @@ type report struct {
 	Cameras  int           `json:"cameras"`
 	Duration float64       `json:"phase_seconds"`
 	Clip     string        `json:"clip"`
+	ClipFPS  float64       `json:"clip_fps"`
 	Width    int           `json:"analysis_width"`
 	Idle     phaseResult   `json:"idle"`
 	Decode   phaseResult   `json:"decode_only"`
@@ -25,24 +26,30 @@ type report struct {
 
 // phaseResult is one measured phase.
 type phaseResult struct {
-	Name     string  `json:"name"`
-	FPS      float64 `json:"analysis_fps,omitempty"`
-	Detector string  `json:"detector,omitempty"`
-	Span     span    `json:"span"`
+	Name     string   `json:"name"`
+	FPS      float64  `json:"analysis_fps,omitempty"`
+	Detector string   `json:"detector,omitempty"`
+	Span     span     `json:"span"`
+	Counts   counters `json:"counts"`
 	// CPUPerCamSecond is (CPU - idle CPU rate * wall) / (cameras * wall).
 	CPUPerCamSecond float64 `json:"cpu_per_camera_second"`
 	// Ratio is CPUPerCamSecond over the decode-only phase's.
-	Ratio                float64 `json:"ratio_to_decode_only,omitempty"`
-	FramesPerCamSecond   float64 `json:"decoded_per_camera_second"`
-	AnalysedPerCamSecond float64 `json:"analysed_per_camera_second,omitempty"`
-	Skipped              int64   `json:"mailbox_skipped,omitempty"`
-	Dropped              int64   `json:"reader_dropped"`
-	Errors               int64   `json:"errors"`
-	Alerts               int     `json:"alerts,omitempty"`
+	Ratio float64 `json:"ratio_to_decode_only,omitempty"`
+	// Rates per camera-second.
+	SentPerCamS     float64 `json:"sent_per_camera_second"`
+	DecodedPerCamS  float64 `json:"decoded_per_camera_second"`
+	AnalysedPerCamS float64 `json:"analysed_per_camera_second"`
+	Alerts          int     `json:"alerts,omitempty"`
 	// LatencyConsumer is receive time at a Kafka consumer minus frame_time.
 	LatencyConsumer latencySummary `json:"latency_consumer"`
 	// LatencyMetric is the gateway's sharpeyes_alert_latency_seconds (capture to ack).
 	LatencyMetric histSummary `json:"latency_metric"`
+}
+
+// keptUp tells whether a full phase analysed at its configured rate (within 5 %).
+func (p *phaseResult) keptUp() bool {
+	want := min(p.FPS, p.SentPerCamS)
+	return p.AnalysedPerCamS >= 0.95*want
 }
 
 type latencySummary struct {
@@ -56,8 +63,13 @@ type latencySummary struct {
 func (r *report) finish() {
 	idleRate := r.Idle.Span.CPU / r.Idle.Span.Wall
 	perCam := func(p *phaseResult) {
-		p.CPUPerCamSecond = (p.Span.CPU - idleRate*p.Span.Wall) / (float64(r.Cameras) * p.Span.Wall)
+		cs := float64(r.Cameras) * p.Span.Wall
+		p.CPUPerCamSecond = (p.Span.CPU - idleRate*p.Span.Wall) / cs
+		p.SentPerCamS = p.Counts.Sent / cs
+		p.DecodedPerCamS = p.Counts.Decoded / cs
+		p.AnalysedPerCamS = p.Counts.Analysed / cs
 	}
+	perCam(&r.Idle)
 	r.Idle.CPUPerCamSecond = idleRate / float64(r.Cameras)
 	perCam(&r.Decode)
 	for i := range r.Full {
@@ -105,23 +117,32 @@ func printReport(w io.Writer, r *report) {
 		r.Machine.CPUs, r.Machine.GOMAXPROCS, r.Machine.CPUModel, r.Machine.LoadAvg, r.Machine.LoadAvgAfter)
 	fmt.Fprintf(w, "cameras: %d x %s, analysis width %d, %.0f s measured per phase\n\n", r.Cameras, r.Clip, r.Width, r.Duration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "phase\tdetector\twall s\tCPU s\tCPU s per cam-s\tvs decode\tdecoded/cam-s\tanalysed/cam-s\tdropped\tskipped\terrors\t")
-	fmt.Fprintf(tw, "idle\t\t%.1f\t%.2f\t(%.4f)\t\t\t\t\t\t\t\n", r.Idle.Span.Wall, r.Idle.Span.CPU, r.Idle.CPUPerCamSecond)
-	phases := append([]phaseResult{r.Decode}, r.Full...)
-	for _, p := range phases {
-		ratio := ""
+	fmt.Fprintln(tw, "phase\tdetector\twall s\tCPU s\tCPU s per cam-s\tvs decode\tsent/cam-s\tdecoded/cam-s\tanalysed/cam-s\tdropped\tskipped\terrors\t")
+	fmt.Fprintf(tw, "idle\t\t%.1f\t%.2f\t(%.4f)\t\t%.2f\t\t\t\t\t\t\n", r.Idle.Span.Wall, r.Idle.Span.CPU, r.Idle.CPUPerCamSecond, r.Idle.SentPerCamS)
+	for _, p := range append([]phaseResult{r.Decode}, r.Full...) {
+		ratio, analysed := "", ""
 		if p.Ratio != 0 {
 			ratio = fmt.Sprintf("x%.2f", p.Ratio)
 		}
-		analysed := ""
 		if p.FPS != 0 {
-			analysed = fmt.Sprintf("%.2f", p.AnalysedPerCamSecond)
+			analysed = fmt.Sprintf("%.2f", p.AnalysedPerCamS)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.2f\t%.4f\t%s\t%.2f\t%s\t%d\t%d\t%d\t\n", p.Name, p.Detector, p.Span.Wall, p.Span.CPU,
-			p.CPUPerCamSecond, ratio, p.FramesPerCamSecond, analysed, p.Dropped, p.Skipped, p.Errors)
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.2f\t%.4f\t%s\t%.2f\t%.2f\t%s\t%.0f\t%.0f\t%.0f\t\n", p.Name, p.Detector,
+			p.Span.Wall, p.Span.CPU, p.CPUPerCamSecond, ratio, p.SentPerCamS, p.DecodedPerCamS, analysed,
+			p.Counts.Dropped, p.Counts.Skipped, p.Counts.Errors)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nCPU s per cam-s subtracts the idle phase's CPU rate (simulated cameras + broker); target: full <= 2x decode-only")
+	for _, p := range r.Full {
+		if !p.keptUp() {
+			fmt.Fprintf(w, "WARNING: %s analysed %.2f frames per camera-second, short of %g: the machine did not keep up, so its CPU figure understates the cost\n",
+				p.Name, p.AnalysedPerCamS, min(p.FPS, p.SentPerCamS))
+		}
+	}
+	if r.Decode.SentPerCamS < 0.95*r.ClipFPS {
+		fmt.Fprintf(w, "WARNING: the simulated cameras sent %.2f pictures per camera-second, short of %g: the machine is overloaded\n",
+			r.Decode.SentPerCamS, r.ClipFPS)
+	}
 	fmt.Fprintln(w, "\nalert latency (capture to publish)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "phase\tconsumer n\tp50 s\tp99 s\tmax s\tmetric n\tmetric p50 s\tmetric p99 s\tmetric mean s\t")
