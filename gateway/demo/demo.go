@@ -69,8 +69,8 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 }
 
 // Start brings up the broker, the simulated cameras and the gateway.
-func Start(o Options) (s *System, err error) {
-	s = &System{}
+func Start(o Options) (_ *System, err error) {
+	s := &System{}
 	defer func() {
 		if err != nil {
 			s.Close()

@@ -1,0 +1,78 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// fakeCore stands in for the gateway core; the gateway's own tests drive this
+// server against the real core.
+type fakeCore struct {
+	ready     bool
+	reloadErr error
+}
+
+func (f *fakeCore) Cameras() []CameraStatus {
+	return []CameraStatus{{ID: "cam-1", Name: "河渡路口", State: "online"}}
+}
+
+func (f *fakeCore) Readiness() Readiness {
+	return Readiness{Ready: f.ready, Checks: map[string]string{"kafka": "ok"}}
+}
+
+func (f *fakeCore) Reload(context.Context) error { return f.reloadErr }
+
+func TestRoutes(t *testing.T) {
+	core := &fakeCore{}
+	reg := prometheus.NewRegistry()
+	s := &Server{Listen: "127.0.0.1:0", Core: core, Gatherer: reg, Logger: slog.New(slog.DiscardHandler)}
+	require.NoError(t, s.Start())
+	defer func() { require.NoError(t, s.Close()) }()
+	base := "http://" + s.Addr()
+	do := func(method, path string) (int, string) {
+		req, err := http.NewRequest(method, base+path, nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		setup              func()
+		code               int
+		body               string
+	}{
+		{"healthz", "GET", "/healthz", nil, 200, "ok"},
+		{"not ready", "GET", "/readyz", func() { core.ready = false }, 503, `"ready": false`},
+		{"ready", "GET", "/readyz", func() { core.ready = true }, 200, `"ready": true`},
+		{"cameras", "GET", "/api/v1/cameras", nil, 200, `"state": "online"`},
+		{"metrics", "GET", "/metrics", nil, 200, ""},
+		{"reload ok", "POST", "/-/reload", func() { core.reloadErr = nil }, 200, "reloaded"},
+		{"reload refused", "POST", "/-/reload", func() { core.reloadErr = errors.New("cameras[0].url: required") }, 422, "cameras[0].url: required"},
+		{"reload needs POST", "GET", "/-/reload", nil, 405, ""},
+		{"unknown path", "GET", "/nope", nil, 404, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != nil {
+				tc.setup()
+			}
+			code, body := do(tc.method, tc.path)
+			require.Equal(t, tc.code, code, body)
+			require.True(t, strings.Contains(body, tc.body), "body %q lacks %q", body, tc.body)
+		})
+	}
+}
