@@ -2,6 +2,7 @@ package rules
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -42,14 +43,48 @@ func TestSideConvention(t *testing.T) {
 func TestCrossingDirection(t *testing.T) {
 	var c crosser
 	a, b := pt(0, 0.6), pt(1, 0.6)
-	_, crossed := c.step(a, b, pt(0.5, 0.4), 0)
+	_, _, crossed := c.step(a, b, pt(0.5, 0.4), 0, time.Time{})
 	require.False(t, crossed)
-	dir, crossed := c.step(a, b, pt(0.5, 0.8), 0)
+	dir, _, crossed := c.step(a, b, pt(0.5, 0.8), 0, time.Time{})
 	require.True(t, crossed)
 	require.Equal(t, DirectionAToB, dir)
-	dir, crossed = c.step(a, b, pt(0.5, 0.3), 0)
+	dir, _, crossed = c.step(a, b, pt(0.5, 0.3), 0, time.Time{})
 	require.True(t, crossed)
 	require.Equal(t, DirectionBToA, dir)
+}
+
+// TestCrossingTimedAtTheLine: the band decides a crossing when the foot leaves it,
+// but the crossing is timed at the first point past the line itself.
+func TestCrossingTimedAtTheLine(t *testing.T) {
+	a, b := pt(0, 0.6), pt(1, 0.6)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		ys   []float64
+		want int // index of the point the crossing is timed at, -1 for none
+	}{
+		{"through the band", []float64{0.50, 0.59, 0.61, 0.615, 0.65}, 2},
+		{"back inside the band, then past again", []float64{0.50, 0.61, 0.59, 0.612, 0.65}, 3},
+		{"over the band in one step", []float64{0.50, 0.70}, 1},
+		{"into the band and back", []float64{0.50, 0.61, 0.55}, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var c crosser
+			got := -1
+			var at time.Time
+			for i, y := range tc.ys {
+				if _, when, ok := c.step(a, b, pt(0.5, y), 0.02, t0.Add(time.Duration(i)*time.Second)); ok {
+					got, at = i, when
+				}
+			}
+			if tc.want < 0 {
+				require.Equal(t, -1, got)
+				return
+			}
+			require.NotEqual(t, -1, got)
+			require.Equal(t, t0.Add(time.Duration(tc.want)*time.Second), at)
+		})
+	}
 }
 
 func TestSegmentsIntersect(t *testing.T) {
@@ -122,7 +157,7 @@ func TestCrosserPaths(t *testing.T) {
 			var c crosser
 			var got []Direction
 			for _, p := range tc.path {
-				if d, ok := c.step(tc.line[0], tc.line[1], p, tc.band); ok {
+				if d, _, ok := c.step(tc.line[0], tc.line[1], p, tc.band, time.Time{}); ok {
 					got = append(got, d)
 				}
 			}

@@ -33,7 +33,7 @@ func (w *tripwire) update(f *frame, out []Event) []Event {
 			st = &wireTrack{}
 			w.tracks[o.TrackID] = st
 		}
-		dir, crossed := st.step(w.r.Line[0], w.r.Line[1], o.Foot, jitterBand(w.r.Line[0], w.r.Line[1], o.Box))
+		dir, at, crossed := st.step(w.r.Line[0], w.r.Line[1], o.Foot, jitterBand(w.r.Line[0], w.r.Line[1], o.Box), f.t)
 		if !crossed || !w.r.accepts(dir) || !w.r.matchesClass(o.Class) {
 			continue
 		}
@@ -42,9 +42,9 @@ func (w *tripwire) update(f *frame, out []Event) []Event {
 		}
 		st.fired, st.lastFire = true, f.t
 		out = append(out, Event{
-			EventID: eventID(w.camera, w.r.ID, o.TrackID, f.t),
+			EventID: eventID(w.camera, w.r.ID, o.TrackID, at),
 			RuleID:  w.r.ID, RuleName: w.r.Name, Camera: w.camera, Type: TypeTripwire,
-			Action: ActionPulse, Time: f.t, Direction: dir, Objects: []Object{o},
+			Action: ActionPulse, Time: at, Direction: dir, Objects: []Object{o},
 		})
 	}
 	for _, id := range sortedGone(w.tracks, f.present) {
@@ -86,38 +86,50 @@ func jitterBand(a, b Point, bx Box) float64 {
 
 // crosser follows one track's foot point relative to one line.
 type crosser struct {
-	side    side  // last side off the band; sideUnknown before the first
-	last    Point // last point off the band
-	onLine  bool  // points in the band since then
-	touched bool  // one of them beside the segment itself (not its extension)
+	side    side      // last side off the band; sideUnknown before the first
+	last    Point     // last point off the band
+	onLine  bool      // points in the band since then
+	touched bool      // one of them beside the segment itself (not its extension)
+	passed  time.Time // when a point in the band first lay past the line itself
 }
 
-// step feeds the next foot point p for line a→b and reports a crossing of the
-// segment and its direction. Points closer to the line than band count as on it:
-// a point on the line is not a crossing by itself; the crossing completes (once)
-// when the track leaves the band on the other side, and a track that enters the
-// band and returns never crosses.
-func (c *crosser) step(a, b, p Point, band float64) (Direction, bool) {
+// step feeds the foot point p, seen at t, for line a→b and reports a crossing of
+// the segment, its direction and its time. Points closer to the line than band
+// count as on it: a point in the band is not a crossing by itself; the crossing is
+// decided (once) when the track leaves the band on the other side, and a track
+// that enters the band and returns never crosses. The crossing is timed at the
+// first point past the line itself, so the band decides but does not delay it.
+func (c *crosser) step(a, b, p Point, band float64, t time.Time) (Direction, time.Time, bool) {
 	s := sideOfBand(a, b, p, band)
 	if s == sideOn {
 		c.onLine = true
 		c.touched = c.touched || besideSegment(a, b, p)
-		return "", false
+		switch strict := sideOf(a, b, p); {
+		case strict == c.side:
+			c.passed = time.Time{} // back on the near side of the line
+		case strict != sideOn && c.side != sideUnknown && c.passed.IsZero():
+			c.passed = t
+		}
+		return "", time.Time{}, false
 	}
-	prev, last, onLine, touched := c.side, c.last, c.onLine, c.touched
+	prev, last, onLine, touched, passed := c.side, c.last, c.onLine, c.touched, c.passed
 	*c = crosser{side: s, last: p}
 	if prev == sideUnknown || prev == s {
-		return "", false
+		return "", time.Time{}, false
 	}
 	// prev and s are opposite sides.
 	if onLine && !touched {
-		return "", false // passed the line beyond the ends of the segment
+		return "", time.Time{}, false // passed the line beyond the ends of the segment
 	}
 	if !onLine && !segmentsIntersect(last, p, a, b) {
-		return "", false
+		return "", time.Time{}, false
+	}
+	at := t
+	if !passed.IsZero() {
+		at = passed
 	}
 	if prev == sideA {
-		return DirectionAToB, true
+		return DirectionAToB, at, true
 	}
-	return DirectionBToA, true
+	return DirectionBToA, at, true
 }
