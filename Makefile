@@ -51,11 +51,11 @@ fuzz-smoke: ## short pass of every fuzz target
 	$(GO) test -run '^$$' -fuzz '^FuzzRuleYAML$$' -fuzztime $(FUZZTIME) ./rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) ./streams/rtspsource/
 
-bench: build ## pipeline CPU per camera-second vs decode-only; alert latency with 8 cameras
-	./$(BIN) bench --cameras 8
+bench: setup ## pipeline CPU per camera-second vs decode-only; alert latency with 8 cameras
+	$(GO) run ./testvideos/cmd/benchpipeline --cameras 8
 
 bench-accuracy: build ## tripwire accuracy on PETS 2009 S2L1 (no-model detectors and YOLOX-nano)
-	./$(BIN) bench-accuracy
+	$(GO) run ./testvideos/cmd/benchaccuracy
 
 docker: ## build the container image (needs a Docker engine)
 	docker build -f deploy/Dockerfile -t sharpeyes:dev .

@@ -21,6 +21,7 @@ const (
 	DefaultMotionVarThreshold = 25     // MOG2 squared Mahalanobis distance
 	DefaultMotionWarmup       = 10     // frames learnt before blobs are reported
 	DefaultMotionMergeGap     = 0.03   // normalized vertical gap under which stacked blobs merge
+	DefaultMotionWidth        = 320    // width background subtraction works at
 )
 
 // MotionConfig configures a Motion detector. Zero fields take the defaults.
@@ -40,6 +41,11 @@ type MotionConfig struct {
 	// the narrower one) whose vertical gap is under MergeGap × frame width: the
 	// pieces of one person. Negative disables merging.
 	MergeGap float64
+	// Width is the width background subtraction works at: larger frames are
+	// scaled down to it first (as Frigate does), which costs a quarter of the work
+	// at 640 and turns pixel noise into fewer spurious blobs. Boxes are normalized,
+	// so callers see no difference. Negative keeps the frame's own width.
+	Width int
 }
 
 func (c *MotionConfig) setDefaults() {
@@ -60,6 +66,9 @@ func (c *MotionConfig) setDefaults() {
 	}
 	if c.MergeGap == 0 {
 		c.MergeGap = DefaultMotionMergeGap
+	}
+	if c.Width == 0 {
+		c.Width = DefaultMotionWidth
 	}
 }
 
@@ -110,15 +119,24 @@ func (m *Motion) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 		return nil, err
 	}
 	defer img.Close()
-	if m.size != image.Pt(f.Width, f.Height) {
-		m.reset(f.Width, f.Height)
+	w, h := f.Width, f.Height
+	work := img // the picture background subtraction sees; owned by img or small
+	if m.cfg.Width > 0 && w > m.cfg.Width {
+		w, h = m.cfg.Width, max(1, (f.Height*m.cfg.Width+f.Width/2)/f.Width)
+		small := gocv.NewMat()
+		defer small.Close()
+		gocv.Resize(img, &small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+		work = small
 	}
-	m.foreground(img)
+	if m.size != image.Pt(w, h) {
+		m.reset(w, h)
+	}
+	m.foreground(work)
 	m.frames++
 	if m.frames <= m.cfg.Warmup {
 		return nil, nil
 	}
-	return m.blobs(f.Width, f.Height), nil
+	return m.blobs(w, h), nil
 }
 
 // foreground leaves the cleaned foreground mask of img in m.fg.

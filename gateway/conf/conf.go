@@ -131,6 +131,9 @@ type MotionConf struct {
 	MinArea float64 `yaml:"min_area"`
 	// Masks are normalized polygons where motion is ignored.
 	Masks [][][2]float64 `yaml:"masks"`
+	// Width is the width background subtraction works at (frames are scaled down
+	// to it); 0 takes the detector's default (320), -1 keeps the analysis width.
+	Width int `yaml:"width"`
 }
 
 // TrackerConf tunes the multi-object tracker.
@@ -258,6 +261,9 @@ func (c *Config) DetectorFor(cam *Camera) Detector {
 	}
 	if o.Motion.Masks != nil {
 		d.Motion.Masks = o.Motion.Masks
+	}
+	if o.Motion.Width != 0 {
+		d.Motion.Width = o.Motion.Width
 	}
 	if o.Track.MaxCoast != 0 {
 		d.Track.MaxCoast = o.Track.MaxCoast

@@ -100,6 +100,9 @@ func (d *Detector) validate(path string) error {
 	if d.Motion.MinArea < 0 || d.Motion.MinArea >= 1 {
 		return &FieldError{Path: path + ".motion.min_area", Msg: "must be a fraction of the frame in [0, 1)"}
 	}
+	if d.Motion.Width < -1 || (d.Motion.Width > 0 && d.Motion.Width < 64) {
+		return &FieldError{Path: path + ".motion.width", Msg: "must be 0 (default), -1 (analysis width) or at least 64 pixels"}
+	}
 	for i, m := range d.Motion.Masks {
 		if err := checkNormPolygon(m); err != nil {
 			return &FieldError{Path: fmt.Sprintf("%s.motion.masks[%d]", path, i), Msg: err.Error()}

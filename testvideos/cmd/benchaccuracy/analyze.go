@@ -162,8 +162,16 @@ func scoreAlerts(res *result, alerts []alertLine, d *benchData, tol float64) {
 		res.Lines = append(res.Lines, lineScore(l.Name, pred, truth, tol))
 	}
 	res.Overall = lineScore("both", crossings, allTruth, tol)
+	for _, t := range sensitivityTols {
+		rep := score.Score(crossings, allTruth, t)
+		res.Sensitivity = append(res.Sensitivity, tolF1{Tol: t, Directed: rep.Directed.F1, Undirected: rep.Undirected.F1})
+	}
 	res.Intrusion = lineScore(zoneRule, starts, d.episodes, zoneTol)
 }
+
+// sensitivityTols are the tolerances the overall F1 is also reported at, to show
+// how much the choice of tolerance matters.
+var sensitivityTols = []float64{0.5, 1, 2}
 
 // zoneTol is the tolerance for intrusion starts: the tracker needs a few frames to
 // confirm a person before their stay starts counting, so starts lag more than

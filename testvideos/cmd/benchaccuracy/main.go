@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -42,7 +43,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "benchaccuracy:", err)
 		os.Exit(1)
 	}
@@ -75,7 +76,7 @@ func parseFlags(args []string) (options, error) {
 	return o, nil
 }
 
-func run(ctx context.Context, o options) error {
+func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	data, err := loadData(ctx)
 	if err != nil {
 		return err
@@ -84,7 +85,8 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(bin); err != nil {
+	fi, err := os.Stat(bin)
+	if err != nil {
 		return fmt.Errorf("sharpeyes binary not found at %s (run make build, or pass -bin): %w", o.Bin, err)
 	}
 	dir := o.Keep
@@ -98,31 +100,32 @@ func run(ctx context.Context, o options) error {
 	}
 	rep := report{
 		Date: time.Now().UTC().Format(time.RFC3339), Machine: machineInfo(), Clip: data.clip.Path,
+		Bin: bin, BinTime: fi.ModTime().UTC().Format(time.RFC3339),
 		ClipSeconds: data.clipSeconds(), Width: o.Width, FPS: clipFPS, Tol: o.Tol,
 		TruthMinGap: data.minGap(), Truth: data.truthCounts(),
 	}
 	if !o.JSON {
-		printHeader(os.Stdout, &rep)
+		printHeader(stdout, &rep)
 	}
 	for _, name := range o.Detectors {
 		v, _ := variantByName(name)
 		if !o.JSON {
-			fmt.Fprintf(os.Stderr, "running %s ...\n", v.Name)
+			fmt.Fprintf(stderr, "running %s ...\n", v.Name)
 		}
 		res := runVariant(ctx, runSpec{bin: bin, dir: dir, models: o.Models, width: o.Width, tol: o.Tol}, v, data)
 		rep.Results = append(rep.Results, res)
 		if !o.JSON {
-			printResult(os.Stdout, &res)
+			printResult(stdout, &res)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
 	if o.JSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(&rep)
 	}
-	printSummary(os.Stdout, &rep)
+	printSummary(stdout, &rep)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +16,8 @@ import (
 type report struct {
 	Date        string            `json:"date"`
 	Machine     machine           `json:"machine"`
+	Bin         string            `json:"binary"`
+	BinTime     string            `json:"binary_built"`
 	Clip        string            `json:"clip"`
 	ClipSeconds float64           `json:"clip_seconds"`
 	FPS         int               `json:"analysis_fps"`
@@ -40,6 +43,14 @@ type result struct {
 	Lines            []lineResult `json:"lines,omitempty"`
 	Overall          lineResult   `json:"overall"`
 	Intrusion        lineResult   `json:"intrusion"`
+	Sensitivity      []tolF1      `json:"f1_by_tolerance"`
+}
+
+// tolF1 is the overall F1 at one tolerance.
+type tolF1 struct {
+	Tol        float64 `json:"tolerance_seconds"`
+	Directed   float64 `json:"directed"`
+	Undirected float64 `json:"undirected"`
 }
 
 // lineResult scores one line (or both together, or the intrusion starts).
@@ -60,10 +71,17 @@ type metrics struct {
 	Recall    float64 `json:"recall"`
 	F1        float64 `json:"f1"`
 	MeanAbsDT float64 `json:"mean_abs_dt_seconds"`
+	// MeanDT is the mean of predicted minus true time over the matches: positive
+	// means alerts come late.
+	MeanDT float64 `json:"mean_dt_seconds"`
 }
 
 func fromScore(r score.Result) metrics {
-	return metrics{TP: r.TP, FP: r.FP, FN: r.FN, Precision: r.Precision, Recall: r.Recall, F1: r.F1, MeanAbsDT: r.MeanAbsDT}
+	m := metrics{TP: r.TP, FP: r.FP, FN: r.FN, Precision: r.Precision, Recall: r.Recall, F1: r.F1, MeanAbsDT: r.MeanAbsDT}
+	for _, x := range r.Matches {
+		m.MeanDT += x.DT / float64(len(r.Matches))
+	}
+	return m
 }
 
 // machine describes where the benchmark ran.
@@ -71,10 +89,12 @@ type machine struct {
 	CPUs     int    `json:"cpus"`
 	CPUModel string `json:"cpu_model"`
 	LoadAvg  string `json:"loadavg"`
+	// Commit is the source tree: git's short HEAD, "-dirty" with local changes.
+	Commit string `json:"commit"`
 }
 
 func machineInfo() machine {
-	m := machine{CPUs: runtime.NumCPU(), CPUModel: "unknown", LoadAvg: "unknown"}
+	m := machine{CPUs: runtime.NumCPU(), CPUModel: "unknown", LoadAvg: "unknown", Commit: gitCommit()}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
@@ -93,7 +113,8 @@ func machineInfo() machine {
 
 func printHeader(w io.Writer, r *report) {
 	fmt.Fprintf(w, "benchaccuracy  %s\n", r.Date)
-	fmt.Fprintf(w, "machine: %d CPUs, %s, load average %s\n", r.Machine.CPUs, r.Machine.CPUModel, r.Machine.LoadAvg)
+	fmt.Fprintf(w, "machine: %d CPUs, %s, load average %s; source %s; binary %s (built %s)\n", r.Machine.CPUs,
+		r.Machine.CPUModel, r.Machine.LoadAvg, r.Machine.Commit, r.Bin, r.BinTime)
 	fmt.Fprintf(w, "clip: %s (%.1f s, analysed at %d fps, width %d)\n", r.Clip, r.ClipSeconds, r.FPS, r.Width)
 	for _, l := range lines {
 		t := r.Truth[l.Name]
@@ -101,8 +122,8 @@ func printHeader(w io.Writer, r *report) {
 			l.Name, l.A.X, l.A.Y, l.B.X, l.B.Y, t[0], t[1], t[2])
 	}
 	fmt.Fprintf(w, "truth %s: %d stays of >= %gs (intrusion starts)\n", zoneRule, r.Truth[zoneRule][0], zoneDwell)
-	fmt.Fprintf(w, "tolerance: %.2f s for crossings (closest truth crossings on one line are %.2f s apart), %.1f s for intrusion starts\n\n",
-		r.Tol, r.TruthMinGap, zoneTol)
+	fmt.Fprintf(w, "tolerance: %.2f s for crossings, %.1f s for intrusion starts; each prediction matches at most one truth\n", r.Tol, zoneTol)
+	fmt.Fprintf(w, "(two truth crossings of one line can be %.2f s apart: people walking side by side)\n\n", r.TruthMinGap)
 }
 
 func printResult(w io.Writer, r *result) {
@@ -118,11 +139,11 @@ func printResult(w io.Writer, r *result) {
 	fmt.Fprintf(w, "wall %.1f s, realtime x%.2f, CPU %.1f s (%.2f CPU s per clip second), %d alerts\n",
 		r.WallSeconds, r.Realtime, r.CPUSeconds, r.CPUPerClipSecond, r.Alerts)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "line\ttruth\tpred\t|\tTP\tFP\tFN\tP\tR\tF1\t|\tTP\tFP\tFN\tP\tR\tF1\t|\tmean|dt|\t")
-	fmt.Fprintln(tw, "\t\t\t|\tdirected\t\t\t\t\t\t|\tundirected\t\t\t\t\t\t|\ts\t")
+	fmt.Fprintln(tw, "line\ttruth\tpred\t|\tTP\tFP\tFN\tP\tR\tF1\t|\tTP\tFP\tFN\tP\tR\tF1\t|\tmean dt\t")
+	fmt.Fprintln(tw, "\t\t\t|\tdirected\t\t\t\t\t\t|\tundirected\t\t\t\t\t\t|\tpred-truth s\t")
 	for _, l := range append(append([]lineResult{}, r.Lines...), r.Overall) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t|\t%s|\t%s|\t%.2f\t\n", l.Line, l.Truth, l.Pred,
-			row(l.Directed), row(l.Undirected), l.Undirected.MeanAbsDT)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t|\t%s|\t%s|\t%+.2f\t\n", l.Line, l.Truth, l.Pred,
+			row(l.Directed), row(l.Undirected), l.Undirected.MeanDT)
 	}
 	tw.Flush()
 	z := r.Intrusion
@@ -138,13 +159,34 @@ func row(m metrics) string {
 func printSummary(w io.Writer, r *report) {
 	fmt.Fprintln(w, "summary: overall tripwire F1 over both lines (target >= 0.85)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "detector\tF1 directed\tF1 undirected\trealtime\tCPU s/clip s\t")
+	fmt.Fprint(tw, "detector\tF1 directed\tF1 undirected\trealtime\tCPU s/clip s\t")
+	for _, t := range sensitivityTols {
+		fmt.Fprintf(tw, "F1 dir @%gs\t", t)
+	}
+	fmt.Fprintln(tw)
 	for _, x := range r.Results {
 		if x.Status != "ok" {
 			fmt.Fprintf(tw, "%s\t%s\t\t\t\t\n", x.Name, x.Status)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\tx%.2f\t%.2f\t\n", x.Name, x.Overall.Directed.F1, x.Overall.Undirected.F1, x.Realtime, x.CPUPerClipSecond)
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\tx%.2f\t%.2f\t", x.Name, x.Overall.Directed.F1, x.Overall.Undirected.F1, x.Realtime, x.CPUPerClipSecond)
+		for _, s := range x.Sensitivity {
+			fmt.Fprintf(tw, "%.2f\t", s.Directed)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// gitCommit describes the source tree the benchmark runs in ("unknown" outside git).
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		c += "-dirty"
+	}
+	return c
 }

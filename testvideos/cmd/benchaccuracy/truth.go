@@ -104,6 +104,9 @@ func (d *benchData) minGap() float64 {
 			gap = math.Min(gap, cs[i].T-cs[i-1].T)
 		}
 	}
+	if math.IsInf(gap, 1) {
+		return 0 // fewer than two crossings on every line; JSON has no infinity
+	}
 	return gap
 }
 

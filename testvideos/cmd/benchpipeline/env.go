@@ -27,6 +27,11 @@ type env struct {
 	// sent counts the pictures the simulated cameras sent (a loaded machine sends
 	// fewer than the clip's rate: the simulator skips timestamps when it is late).
 	sent atomic.Int64
+	// aheadMax is the most a picture's capture stamp (which the receiver recovers from
+	// RTCP) was later than the moment the simulator handed it over, in nanoseconds;
+	// aheadN counts pictures stamped more than a millisecond late. Either makes
+	// capture-to-publish latency read low.
+	aheadMax, aheadN atomic.Int64
 }
 
 // startEnv generates (or reuses) the synthetic clip and starts n camera paths and a
@@ -43,7 +48,7 @@ func startEnv(ctx context.Context, n, nTopics int) (*env, error) {
 	e := &env{clip: clip}
 	e.cams = simcam.New(simcam.Config{
 		Listen: "127.0.0.1:0", Logger: quietLogger(),
-		OnFrame: func(string, int, time.Time) { e.sent.Add(1) },
+		OnFrame: e.onFrame,
 	})
 	for i := range n {
 		p := fmt.Sprintf("cam%d", i+1)
@@ -69,6 +74,20 @@ func startEnv(ctx context.Context, n, nTopics int) (*env, error) {
 func (e *env) close() {
 	e.broker.Close()
 	e.cams.Close()
+}
+
+func (e *env) onFrame(_ string, _ int, capture time.Time) {
+	e.sent.Add(1)
+	ahead := int64(time.Until(capture))
+	if ahead > int64(time.Millisecond) {
+		e.aheadN.Add(1)
+	}
+	for {
+		m := e.aheadMax.Load()
+		if ahead <= m || e.aheadMax.CompareAndSwap(m, ahead) {
+			return
+		}
+	}
 }
 
 // counters reads what the simulated cameras have sent so far.

@@ -102,6 +102,7 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 	}
 	// The sink unregisters its series on Close: read the histogram first.
 	res.LatencyMetric, _ = histogram(reg, "sharpeyes_alert_latency_seconds")
+	res.Analysis, _ = histogram(reg, "sharpeyes_analysis_duration_seconds")
 	delivered := counterSum(reg, "sharpeyes_alerts_delivered_total")
 	closed = true
 	if err := gw.Close(); err != nil {
@@ -116,8 +117,10 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 	}
 	lat := cons.latencies()
 	res.Alerts = len(lat)
-	q := quantiles(lat, 0.5, 0.99)
-	res.LatencyConsumer = latencySummary{Count: len(lat), P50: q[0], P99: q[1], Max: quantiles(lat, 1)[0]}
+	if len(lat) > 0 { // no alerts: zeros with Count 0 (JSON has no NaN)
+		q := quantiles(lat, 0.5, 0.99, 1)
+		res.LatencyConsumer = latencySummary{Count: len(lat), P50: q[0], P99: q[1], Max: q[2]}
+	}
 	return res, nil
 }
 

@@ -19,12 +19,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sharpeyes/sharpeyes/analytics/opencv"
 )
 
 // options are the command-line settings.
@@ -41,6 +44,8 @@ type options struct {
 }
 
 func main() {
+	// The gateway vets ONNX models in a child process started from this binary.
+	opencv.RunModelCheckIfRequested()
 	o, err := parseFlags(os.Args[1:])
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -50,7 +55,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	if err := run(ctx, o, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "benchpipeline:", err)
 		os.Exit(1)
 	}
@@ -93,10 +98,10 @@ func parseFlags(args []string) (options, error) {
 	return o, nil
 }
 
-func run(ctx context.Context, o options) error {
+func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	phases := time.Duration(2 + len(o.Rates))
 	defer watchdog(phases*(o.Duration+o.Warmup+onlineLimit) + 2*time.Minute)()
-	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
+	progress := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	env, err := startEnv(ctx, o.Cameras, len(o.Rates))
 	if err != nil {
 		return err
@@ -122,14 +127,16 @@ func run(ctx context.Context, o options) error {
 		}
 		rep.Full = append(rep.Full, fr)
 	}
+	rep.StampAheadMax = max(0, time.Duration(env.aheadMax.Load()).Seconds())
+	rep.StampAheadN = env.aheadN.Load()
 	rep.finish()
 	rep.Machine.LoadAvgAfter = loadAvg()
 	if o.JSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(&rep)
 	}
-	printReport(os.Stdout, &rep)
+	printReport(stdout, &rep)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -22,6 +23,9 @@ type report struct {
 	Idle     phaseResult   `json:"idle"`
 	Decode   phaseResult   `json:"decode_only"`
 	Full     []phaseResult `json:"full"`
+	// StampAheadMax and StampAheadN: see env.aheadMax.
+	StampAheadMax float64 `json:"sim_stamp_ahead_max_seconds"`
+	StampAheadN   int64   `json:"sim_stamps_ahead"`
 }
 
 // phaseResult is one measured phase.
@@ -40,6 +44,9 @@ type phaseResult struct {
 	DecodedPerCamS  float64 `json:"decoded_per_camera_second"`
 	AnalysedPerCamS float64 `json:"analysed_per_camera_second"`
 	Alerts          int     `json:"alerts,omitempty"`
+	// Analysis is sharpeyes_analysis_duration_seconds: detect + track per frame
+	// (wall time on the camera's analysis goroutine, over the gateway's life).
+	Analysis histSummary `json:"analysis_duration"`
 	// LatencyConsumer is receive time at a Kafka consumer minus frame_time.
 	LatencyConsumer latencySummary `json:"latency_consumer"`
 	// LatencyMetric is the gateway's sharpeyes_alert_latency_seconds (capture to ack).
@@ -85,10 +92,12 @@ type machine struct {
 	GOMAXPROCS   int    `json:"gomaxprocs"`
 	LoadAvg      string `json:"loadavg_before"`
 	LoadAvgAfter string `json:"loadavg_after"`
+	// Commit is the source tree: git's short HEAD, "-dirty" with local changes.
+	Commit string `json:"commit"`
 }
 
 func machineInfo() machine {
-	m := machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: "unknown", LoadAvg: loadAvg()}
+	m := machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: "unknown", LoadAvg: loadAvg(), Commit: gitCommit()}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
@@ -113,8 +122,8 @@ func loadAvg() string {
 
 func printReport(w io.Writer, r *report) {
 	fmt.Fprintf(w, "benchpipeline  %s\n", r.Date)
-	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s, load average before %s, after %s\n",
-		r.Machine.CPUs, r.Machine.GOMAXPROCS, r.Machine.CPUModel, r.Machine.LoadAvg, r.Machine.LoadAvgAfter)
+	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s, load average before %s, after %s; source %s\n",
+		r.Machine.CPUs, r.Machine.GOMAXPROCS, r.Machine.CPUModel, r.Machine.LoadAvg, r.Machine.LoadAvgAfter, r.Machine.Commit)
 	fmt.Fprintf(w, "cameras: %d x %s, analysis width %d, %.0f s measured per phase\n\n", r.Cameras, r.Clip, r.Width, r.Duration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "phase\tdetector\twall s\tCPU s\tCPU s per cam-s\tvs decode\tsent/cam-s\tdecoded/cam-s\tanalysed/cam-s\tdropped\tskipped\terrors\t")
@@ -132,6 +141,10 @@ func printReport(w io.Writer, r *report) {
 			p.Counts.Dropped, p.Counts.Skipped, p.Counts.Errors)
 	}
 	tw.Flush()
+	for _, p := range r.Full {
+		fmt.Fprintf(w, "%s: detect+track %.1f ms per frame (mean over %.0f frames, sharpeyes_analysis_duration_seconds)\n",
+			p.Name, p.Analysis.Mean*1000, p.Analysis.Count)
+	}
 	fmt.Fprintln(w, "\nCPU s per cam-s subtracts the idle phase's CPU rate (simulated cameras + broker); target: full <= 2x decode-only")
 	for _, p := range r.Full {
 		if !p.keptUp() {
@@ -148,17 +161,33 @@ func printReport(w io.Writer, r *report) {
 	fmt.Fprintln(tw, "phase\tconsumer n\tp50 s\tp99 s\tmax s\tmetric n\tmetric p50 s\tmetric p99 s\tmetric mean s\t")
 	for _, p := range r.Full {
 		c, m := p.LatencyConsumer, p.LatencyMetric
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t\n", p.Name, c.Count, f3(c.P50), f3(c.P99), f3(c.Max),
-			m.Count, f3(m.P50), f3(m.P99), f3(m.Mean))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t\n", p.Name, c.Count, f3(c.P50, c.Count), f3(c.P99, c.Count),
+			f3(c.Max, c.Count), m.Count, f3(m.P50, int(m.Count)), f3(m.P99, int(m.Count)), f3(m.Mean, int(m.Count)))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "consumer: receive time at a Kafka consumer in this process minus the alert's frame_time (whole gateway lifetime);")
 	fmt.Fprintln(w, "metric: sharpeyes_alert_latency_seconds (frame capture to Kafka ack), quantiles interpolated within its buckets")
+	fmt.Fprintf(w, "simulated cameras: %d pictures stamped more than 1 ms after they were sent (max %.1f ms); such stamps make latency read low\n",
+		r.StampAheadN, r.StampAheadMax*1000)
 }
 
-func f3(x float64) string {
-	if math.IsNaN(x) {
+// f3 formats a latency in seconds, "-" when it summarises no samples.
+func f3(x float64, n int) string {
+	if n == 0 || math.IsNaN(x) {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f", x)
+}
+
+// gitCommit describes the source tree the benchmark runs in ("unknown" outside git).
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		c += "-dirty"
+	}
+	return c
 }
