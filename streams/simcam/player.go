@@ -126,6 +126,12 @@ func (p *player) run(ctx context.Context) {
 		}
 		next := int64(time.Since(start).Seconds() * fps)
 		frameNo = max(frameNo+1, next)
+		// A tick can come early (timers coalesce under load): never stamp a picture
+		// with a capture time still in the future.
+		due := start.Add(time.Duration(float64(frameNo) / fps * float64(time.Second)))
+		if early := time.Until(due); early > 0 && !sleepCtx(ctx, early) {
+			return
+		}
 	}
 }
 
@@ -188,4 +194,16 @@ func ntpTimestamp(t time.Time) uint64 {
 	secs := ns / uint64(time.Second)
 	frac := (ns % uint64(time.Second)) << 32 / uint64(time.Second)
 	return secs<<32 | frac
+}
+
+// sleepCtx waits for d or until ctx ends; it reports whether d elapsed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
