@@ -34,7 +34,24 @@ type People struct {
 	cfg    PeopleConfig
 	motion *Motion
 	scan   *hogScanner
+	// recent are the single-person blobs of the last frame, confirmed by HOG in
+	// it or carried from an earlier confirmation; see reuse.
+	recent []confirmation
 }
+
+// confirmation is a blob HOG found to be exactly one person.
+type confirmation struct {
+	box   analytics.Box
+	score float64
+	age   int // frames since HOG last looked
+	used  bool
+}
+
+// reverifyEvery is how many frames a single person's HOG confirmation is carried
+// along with its moving blob before HOG looks again. A steadily walking person
+// costs one HOG scan every reverifyEvery frames instead of one each frame; a
+// blob that changes shape (people meeting or parting) is scanned at once.
+const reverifyEvery = 4
 
 // NewPeople returns a People classifier.
 func NewPeople(cfg PeopleConfig) (*People, error) {
@@ -71,17 +88,54 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 	}
 	defer img.Close()
 	var out []analytics.Detection
+	var next []confirmation
 	for _, b := range blobs {
+		if c := p.reuse(b.Box); c != nil {
+			out = append(out, analytics.Detection{Class: "person", Score: c.score, Box: b.Box})
+			next = append(next, confirmation{box: b.Box, score: c.score, age: c.age + 1})
+			continue
+		}
 		blob := pixelRect(b.Box, f.Width, f.Height)
 		roi, scale := scanRegion(blob)
 		hits, err := p.scan.detect(img, roi, scale, p.cfg.HOG)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p.classify(b, blob, hits, f.Width, f.Height)...)
+		dets := p.classify(b, blob, hits, f.Width, f.Height)
+		if len(dets) == 1 && dets[0].Class == "person" && dets[0].Box == b.Box {
+			next = append(next, confirmation{box: b.Box, score: dets[0].Score})
+		}
+		out = append(out, dets...)
 	}
+	p.recent = next
 	return out, nil
 }
+
+// reuse returns the last frame's confirmation that box continues, if it is fresh
+// enough: the same size within a quarter and a centre at most one box width (and
+// half a box height) away. Each confirmation serves one blob.
+func (p *People) reuse(box analytics.Box) *confirmation {
+	for i := range p.recent {
+		c := &p.recent[i]
+		if c.used || c.age+1 >= reverifyEvery {
+			continue
+		}
+		hr, wr := box.H()/c.box.H(), box.W()/c.box.W()
+		if hr < 0.8 || hr > 1.25 || wr < 0.67 || wr > 1.5 {
+			continue
+		}
+		cx, cy := (box.X1+box.X2)/2, (box.Y1+box.Y2)/2
+		px, py := (c.box.X1+c.box.X2)/2, (c.box.Y1+c.box.Y2)/2
+		if abs(cx-px) > c.box.W() || abs(cy-py) > c.box.H()/2 {
+			continue
+		}
+		c.used = true
+		return c
+	}
+	return nil
+}
+
+func abs(v float64) float64 { return max(v, -v) }
 
 // classify turns one blob and the HOG hits around it into detections.
 func (p *People) classify(b analytics.Detection, blob image.Rectangle, hits []hogHit, w, h int) []analytics.Detection {

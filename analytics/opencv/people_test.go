@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/sharpeyes/sharpeyes/analytics"
 )
 
 func TestPeoplePETS(t *testing.T) {
@@ -43,4 +45,35 @@ func TestPeopleLeavesRectanglesUnconfirmed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPeopleReusesConfirmations: a single person's HOG confirmation follows its
+// blob for reverifyEvery-1 frames, and is dropped at once when the blob changes
+// shape (another person joined) or jumps.
+func TestPeopleReusesConfirmations(t *testing.T) {
+	walker := func(i int) analytics.Box {
+		x := 0.2 + 0.02*float64(i)
+		return analytics.Box{X1: x, Y1: 0.4, X2: x + 0.05, Y2: 0.64}
+	}
+	for _, tc := range []struct {
+		name  string
+		box   analytics.Box
+		reuse bool
+	}{
+		{"next step", walker(1), true},
+		{"twice as wide: two people", analytics.Box{X1: 0.22, Y1: 0.4, X2: 0.32, Y2: 0.64}, false},
+		{"taller by half", analytics.Box{X1: 0.22, Y1: 0.28, X2: 0.27, Y2: 0.64}, false},
+		{"far away", walker(10), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &People{recent: []confirmation{{box: walker(0), score: 0.9}}}
+			c := p.reuse(tc.box)
+			require.Equal(t, tc.reuse, c != nil)
+			if c != nil {
+				require.Nil(t, p.reuse(tc.box), "a confirmation serves one blob")
+			}
+		})
+	}
+	p := &People{recent: []confirmation{{box: walker(0), score: 0.9, age: reverifyEvery - 1}}}
+	require.Nil(t, p.reuse(walker(1)), "stale confirmations make HOG look again")
 }
