@@ -85,10 +85,12 @@ type Camera struct {
 	URL       SecretURL `yaml:"url"`
 	SubURL    SecretURL `yaml:"sub_url"`
 	Transport string    `yaml:"transport"` // auto | tcp | udp
-	Grid      string    `yaml:"grid"`
-	Location  *Location `yaml:"location"`
-	Enabled   *bool     `yaml:"enabled"`
-	Analysis  Analysis  `yaml:"analysis"`
+	// Grid is the code of the camera's grid; when empty, the most specific grid
+	// whose polygon contains Location.
+	Grid     string    `yaml:"grid"`
+	Location *Location `yaml:"location"`
+	Enabled  *bool     `yaml:"enabled"`
+	Analysis Analysis  `yaml:"analysis"`
 }
 
 // IsEnabled reports whether the camera is pulled at all (default true).
@@ -224,7 +226,34 @@ func (c *Config) fillDefaults() {
 		if cam.Analysis.Width == 0 {
 			cam.Analysis.Width = 640
 		}
+		if cam.Grid == "" && cam.Location != nil {
+			cam.Grid = c.gridAt(cam.Location.Lon, cam.Location.Lat)
+		}
 	}
+}
+
+// gridAt returns the code of the most specific grid (the longest code) whose
+// polygon contains the point, or "" when none does.
+func (c *Config) gridAt(lon, lat float64) string {
+	best := ""
+	for _, g := range c.Grids {
+		if len(g.Code) > len(best) && inPolygon(lon, lat, g.Polygon) {
+			best = g.Code
+		}
+	}
+	return best
+}
+
+// inPolygon is the even-odd test of (x, y) against a [x, y] ring.
+func inPolygon(x, y float64, poly [][2]float64) bool {
+	in := false
+	for i, j := 0, len(poly)-1; i < len(poly); j, i = i, i+1 {
+		a, b := poly[i], poly[j]
+		if (a[1] > y) != (b[1] > y) && x < (b[0]-a[0])*(y-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
 }
 
 // DetectorFor returns the detector settings of a camera: its own, or the gateway's.

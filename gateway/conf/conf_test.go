@@ -138,3 +138,15 @@ func FuzzConfig(f *testing.F) {
 		require.Equal(t, len(c.Grids), len(c2.Grids))
 	})
 }
+
+func TestGridFromLocation(t *testing.T) {
+	b, err := os.ReadFile("testdata/issue.good.yaml")
+	require.NoError(t, err)
+	doc := strings.Replace(string(b), `    grid: "440512001002003"`+"\n", "", 1)
+	require.NotContains(t, doc, `grid: "440512001002003"`)
+	doc = strings.Replace(doc, "cameras:\n", "cameras:\n  - {id: far-away, url: rtsp://127.0.0.1/x, location: {lat: 22.5, lon: 114.0}}\n", 1)
+	c, err := Parse([]byte(doc), ModeServe)
+	require.NoError(t, err)
+	require.Equal(t, "440512001002003", c.Camera("cam-hd-001").Grid, "found by point-in-polygon")
+	require.Empty(t, c.Camera("far-away").Grid, "outside every grid polygon")
+}
