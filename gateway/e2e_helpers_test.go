@@ -236,21 +236,6 @@ func (e *e2e) waitOnline(d time.Duration) time.Time {
 	return time.Now()
 }
 
-// emitted is the number of alert messages the gateway queued.
-func (e *e2e) emitted() int {
-	mfs, err := e.reg.Gather()
-	require.NoError(e.t, err)
-	n := 0.0
-	for _, mf := range mfs {
-		if mf.GetName() == "sharpeyes_alerts_emitted_total" {
-			for _, m := range mf.GetMetric() {
-				n += m.GetCounter().GetValue()
-			}
-		}
-	}
-	return int(n)
-}
-
 func parseFrameTime(t *testing.T, s string) time.Time {
 	ft, err := time.Parse(timeLayout, s)
 	require.NoError(t, err, "frame_time %q is not RFC 3339 with ms", s)
