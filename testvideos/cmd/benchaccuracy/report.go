@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"text/tabwriter"
 
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 	"github.com/sharpeyes/sharpeyes/testvideos/score"
 )
 
@@ -94,21 +92,7 @@ type machine struct {
 }
 
 func machineInfo() machine {
-	m := machine{CPUs: runtime.NumCPU(), CPUModel: "unknown", LoadAvg: "unknown", Commit: gitCommit()}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPUModel = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(b)); len(f) >= 3 {
-			m.LoadAvg = strings.Join(f[:3], " ")
-		}
-	}
-	return m
+	return machine{CPUs: runtime.NumCPU(), CPUModel: benchenv.CPUModel(), LoadAvg: benchenv.LoadAvg(), Commit: benchenv.GitCommit()}
 }
 
 func printHeader(w io.Writer, r *report) {
@@ -176,17 +160,4 @@ func printSummary(w io.Writer, r *report) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-}
-
-// gitCommit describes the source tree the benchmark runs in ("unknown" outside git).
-func gitCommit() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "unknown"
-	}
-	c := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
-		c += "-dirty"
-	}
-	return c
 }

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes/analytics/opencv"
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 )
 
 // options are the command-line settings.
@@ -130,7 +131,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	rep.StampAheadMax = max(0, time.Duration(env.aheadMax.Load()).Seconds())
 	rep.StampAheadN = env.aheadN.Load()
 	rep.finish()
-	rep.Machine.LoadAvgAfter = loadAvg()
+	rep.Machine.LoadAvgAfter = benchenv.LoadAvg()
 	if o.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"text/tabwriter"
+
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 )
 
 // report is everything the benchmark prints (also its -json shape).
@@ -97,27 +96,10 @@ type machine struct {
 }
 
 func machineInfo() machine {
-	m := machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: "unknown", LoadAvg: loadAvg(), Commit: gitCommit()}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPUModel = strings.TrimSpace(v)
-				break
-			}
-		}
+	return machine{
+		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: benchenv.CPUModel(),
+		LoadAvg: benchenv.LoadAvg(), Commit: benchenv.GitCommit(),
 	}
-	return m
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	if f := strings.Fields(string(b)); len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return "unknown"
 }
 
 func printReport(w io.Writer, r *report) {
@@ -177,17 +159,4 @@ func f3(x float64, n int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f", x)
-}
-
-// gitCommit describes the source tree the benchmark runs in ("unknown" outside git).
-func gitCommit() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "unknown"
-	}
-	c := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
-		c += "-dirty"
-	}
-	return c
 }
