@@ -31,6 +31,9 @@ type Alert struct {
 	DurationMS    *int64        `json:"duration_ms,omitempty"`
 	Objects       []AlertObject `json:"objects"`
 	SnapshotURL   string        `json:"snapshot_url,omitempty"`
+
+	// captured is FrameTime as a time, for the Kafka record timestamp.
+	captured time.Time
 }
 
 // AlertCamera identifies the camera; it never carries the stream URL.
@@ -110,6 +113,7 @@ func (ac *alertContext) buildAlert(ev rules.Event, messageID string, now time.Ti
 		Direction:     string(ev.Direction),
 		Objects:       make([]AlertObject, 0, len(ev.Objects)),
 		SnapshotURL:   snapshotURL,
+		captured:      ev.Time,
 	}
 	if ev.Duration > 0 {
 		ms := ev.Duration.Milliseconds()

@@ -225,8 +225,7 @@ func (c *camera) publish(as []Alert) {
 			c.log.Error("alert encoding failed", "err", err)
 			continue
 		}
-		ft, _ := time.Parse(timeLayout, a.FrameTime)
-		err = c.g.queue.Enqueue(alerts.Message{ID: a.MessageID, Topic: topic, Key: []byte(c.id), Value: b, Time: ft})
+		err = c.g.queue.Enqueue(alerts.Message{ID: a.MessageID, Topic: topic, Key: []byte(c.id), Value: b, Time: a.captured})
 		if err != nil {
 			c.log.Error("alert not queued", "event_id", a.EventID, "err", err)
 			continue
