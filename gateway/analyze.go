@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sharpeyes/sharpeyes/analytics/decode"
+	"github.com/sharpeyes/sharpeyes/analytics/opencv"
 	"github.com/sharpeyes/sharpeyes/analytics/pipeline"
 	"github.com/sharpeyes/sharpeyes/analytics/track"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
@@ -48,6 +49,7 @@ func Analyze(ctx context.Context, o AnalyzeOptions, out, logw io.Writer) error {
 		return err
 	}
 	defer fr.Close()
+	opencv.SetThreads(cfg.AnalysisThreads)
 	det := cfg.DetectorFor(cam)
 	d, err := newDetector(ctx, det, log)
 	if err != nil {

@@ -10,12 +10,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sharpeyes/sharpeyes/analytics/opencv"
 	"github.com/sharpeyes/sharpeyes/analytics/pipeline"
 	"github.com/sharpeyes/sharpeyes/analytics/track"
 	"github.com/sharpeyes/sharpeyes/gateway/alerts"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/httpapi"
-	"github.com/sharpeyes/sharpeyes/gateway/snapshots"
 	"github.com/sharpeyes/sharpeyes/streams"
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
 )
@@ -202,7 +202,7 @@ func (c *camera) noteFPS(t time.Time) {
 // the alert still goes out, without a picture).
 func (c *camera) snapshot(res *pipeline.Result) string {
 	f := res.Frame
-	img, err := snapshots.EncodeBGR(f.Width, f.Height, f.Pix, c.g.Config().Snapshots.Quality)
+	img, err := opencv.EncodeJPEG(f, c.g.Config().Snapshots.Quality)
 	if err != nil {
 		c.log.Warn("snapshot encoding failed", "err", err)
 		return ""

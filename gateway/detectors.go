@@ -59,11 +59,12 @@ func trackerConfig(d conf.Detector) track.Config {
 // avDecoder adapts the libavcodec decoder to the pipeline's Decoder.
 type avDecoder struct{ d *decode.Decoder }
 
-func newDecoder(codec unit.Codec, width int) (pipeline.Decoder, error) {
+func newDecoder(codec unit.Codec, width int, pool *analytics.FramePool) (pipeline.Decoder, error) {
 	d, err := decode.New(codec, width)
 	if err != nil {
 		return nil, err
 	}
+	d.UsePool(pool)
 	return avDecoder{d}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/sharpeyes/sharpeyes/analytics/opencv"
 	"github.com/sharpeyes/sharpeyes/analytics/pipeline"
 	"github.com/sharpeyes/sharpeyes/gateway/alerts"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
@@ -89,6 +90,9 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 	if err := checkModels(context.Background(), cfg); err != nil {
 		return nil, err
 	}
+	// Process-wide, and set before any camera runs: OpenCV is not asked to
+	// resize its thread pool under running work.
+	opencv.SetThreads(cfg.AnalysisThreads)
 	defer func() {
 		if err != nil {
 			g.Close()
@@ -211,6 +215,9 @@ func fixedChanges(old, cfg *conf.Config) []string {
 	}
 	if !slices.Equal(old.Kafka.Brokers, cfg.Kafka.Brokers) {
 		out = append(out, "kafka.brokers")
+	}
+	if old.AnalysisThreads != cfg.AnalysisThreads {
+		out = append(out, "analysis_threads")
 	}
 	if old.DataDir != cfg.DataDir {
 		out = append(out, "data_dir")

@@ -50,6 +50,7 @@ type Decoder struct {
 	times   [timesLen]unitTimes
 	seq     uint64 // frames handed out so far
 	needKey bool
+	pool    *analytics.FramePool // where frame buffers come from; nil allocates
 }
 
 // New opens a decoder for codec whose frames are scaled to outWidth pixels wide,
@@ -64,6 +65,10 @@ func New(codec unit.Codec, outWidth int) (*Decoder, error) {
 	}
 	return &Decoder{codec: codec, outWidth: outWidth, av: av, needKey: true}, nil
 }
+
+// UsePool makes Decode take frame buffers from p (nil: allocate each). Whoever
+// ends up owning a frame may hand its pixels back with p.Put.
+func (d *Decoder) UsePool(p *analytics.FramePool) { d.pool = p }
 
 // Close frees the decoder. It is safe to call twice.
 func (d *Decoder) Close() {
@@ -93,8 +98,9 @@ func (d *Decoder) Decode(u *unit.AccessUnit) (*analytics.Frame, error) {
 	w, h, pts := d.av.picture()
 	ow, oh := outSize(w, h, d.outWidth)
 	// Spare capacity guards against SIMD writes past the last row.
-	pix := make([]byte, ow*oh*3, ow*oh*3+padding)
+	pix := d.pool.Get(ow*oh*3, padding)
 	if err := d.av.convert(pix, ow, oh); err != nil {
+		d.pool.Put(&analytics.Frame{Pix: pix})
 		return nil, fmt.Errorf("decoder %v: %w", d.codec, err)
 	}
 	f := &analytics.Frame{Width: ow, Height: oh, Pix: pix, Seq: d.seq}

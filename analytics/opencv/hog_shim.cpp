@@ -43,3 +43,9 @@ int se_hog_detect(se_hog *h, void *img, double hit_threshold, int stride, int pa
 		return -1;
 	}
 }
+
+int se_set_threads(int n) {
+	int old = cv::getNumThreads();
+	cv::setNumThreads(n);
+	return old;
+}

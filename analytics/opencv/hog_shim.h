@@ -23,6 +23,10 @@ void se_hog_free(se_hog *h);
 int se_hog_detect(se_hog *h, void *img, double hit_threshold, int stride, int padding, double scale,
 	se_hog_hit *out, int cap, char *err, int errlen);
 
+// se_set_threads sets OpenCV's worker thread count for parallel loops (0: one
+// per CPU, 1: run them on the calling thread) and returns the previous one.
+int se_set_threads(int n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,10 @@ import (
 // default people detector's 128-pixel window holds a person about 96 tall.
 const personHeight = 100
 
+// peoplePadding is the HOG padding around a scanned region: the region already
+// has margins around its blob (scanRegion), so half the whole-frame default.
+const peoplePadding = 8
+
 // PeopleConfig configures the People classifier. HOG.Upscale is ignored: each
 // motion region is scaled so that its blob is about one person tall. HOG.MinHits
 // defaults to 1 here: on PETS 2009 that confirms 93% of the moving people
@@ -37,26 +41,49 @@ type People struct {
 	// recent are the single-person blobs of the last frame, confirmed by HOG in
 	// it or carried from an earlier confirmation; see reuse.
 	recent []confirmation
+	// stats counts blobs and HOG scans, for tests and benchmarks.
+	stats peopleStats
 }
 
-// confirmation is a blob HOG found to be exactly one person.
+// peopleStats counts what People did.
+type peopleStats struct {
+	frames, blobs, scans int
+}
+
+// confirmation is HOG's verdict on a blob: exactly one person, or no person.
 type confirmation struct {
-	box   analytics.Box
-	score float64
-	age   int // frames since HOG last looked
-	used  bool
+	box    analytics.Box
+	person bool
+	score  float64 // the person's HOG score
+	age    int     // frames since HOG last looked
+	used   bool
 }
 
-// reverifyEvery is how many frames a single person's HOG confirmation is carried
-// along with its moving blob before HOG looks again. A steadily walking person
-// costs one HOG scan every reverifyEvery frames instead of one each frame; a
-// blob that changes shape (people meeting or parting) is scanned at once.
-const reverifyEvery = 4
+// How many frames HOG's verdict on a blob is carried along with the blob before
+// HOG looks again. A steadily walking person costs one HOG scan every
+// reverifyEvery frames instead of one each frame; a blob HOG found no person in
+// (a car, a swaying branch, a person HOG cannot see yet) is looked at every
+// recheckEvery frames, so a person it missed is still found one frame later at
+// most. A blob that changes shape (people meeting or parting) is scanned at once.
+const (
+	reverifyEvery = 5
+	recheckEvery  = 2
+)
+
+func (c *confirmation) carriedFor() int {
+	if c.person {
+		return reverifyEvery
+	}
+	return recheckEvery
+}
 
 // NewPeople returns a People classifier.
 func NewPeople(cfg PeopleConfig) (*People, error) {
 	if cfg.HOG.MinHits == 0 {
 		cfg.HOG.MinHits = 1 // motion already vouches for the place
+	}
+	if cfg.HOG.Padding == 0 {
+		cfg.HOG.Padding = peoplePadding
 	}
 	cfg.HOG.setDefaults()
 	cfg.HOG.Upscale = 1
@@ -89,21 +116,32 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 	defer img.Close()
 	var out []analytics.Detection
 	var next []confirmation
+	p.stats.frames++
 	for _, b := range blobs {
+		p.stats.blobs++
 		if c := p.reuse(b.Box); c != nil {
-			out = append(out, analytics.Detection{Class: "person", Score: c.score, Box: b.Box})
-			next = append(next, confirmation{box: b.Box, score: c.score, age: c.age + 1})
+			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1})
+			switch {
+			case c.person:
+				out = append(out, analytics.Detection{Class: "person", Score: c.score, Box: b.Box})
+			case !p.cfg.DropUnconfirmed:
+				out = append(out, b)
+			}
 			continue
 		}
 		blob := pixelRect(b.Box, f.Width, f.Height)
 		roi, scale := scanRegion(blob)
+		p.stats.scans++
 		hits, err := p.scan.detect(img, roi, scale, p.cfg.HOG)
 		if err != nil {
 			return nil, err
 		}
 		dets := p.classify(b, blob, hits, f.Width, f.Height)
-		if len(dets) == 1 && dets[0].Class == "person" && dets[0].Box == b.Box {
-			next = append(next, confirmation{box: b.Box, score: dets[0].Score})
+		switch {
+		case len(dets) == 1 && dets[0].Class == "person" && dets[0].Box == b.Box:
+			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score})
+		case !hasPerson(dets):
+			next = append(next, confirmation{box: b.Box})
 		}
 		out = append(out, dets...)
 	}
@@ -111,13 +149,23 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 	return out, nil
 }
 
-// reuse returns the last frame's confirmation that box continues, if it is fresh
-// enough: the same size within a quarter and a centre at most one box width (and
-// half a box height) away. Each confirmation serves one blob.
+// hasPerson tells whether any detection is a person.
+func hasPerson(dets []analytics.Detection) bool {
+	for _, d := range dets {
+		if d.Class == "person" {
+			return true
+		}
+	}
+	return false
+}
+
+// reuse returns the last frame's verdict on the blob box continues, if it is
+// fresh enough: the same size within a quarter and a centre at most one box
+// width (and half a box height) away. Each verdict serves one blob.
 func (p *People) reuse(box analytics.Box) *confirmation {
 	for i := range p.recent {
 		c := &p.recent[i]
-		if c.used || c.age+1 >= reverifyEvery {
+		if c.used || c.age+1 >= c.carriedFor() {
 			continue
 		}
 		hr, wr := box.H()/c.box.H(), box.W()/c.box.W()

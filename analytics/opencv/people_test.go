@@ -33,7 +33,11 @@ func TestPeopleLeavesRectanglesUnconfirmed(t *testing.T) {
 			p, err := NewPeople(PeopleConfig{DropUnconfirmed: tc.drop})
 			require.NoError(t, err)
 			defer p.Close()
+			scans0 := 0
 			for i := range 30 {
+				if i == 20 {
+					scans0 = p.stats.scans
+				}
 				dets, err := p.Detect(synthFrame(i, []image.Rectangle{walker(10, 100, i)}))
 				require.NoError(t, err)
 				if i >= 20 {
@@ -43,6 +47,8 @@ func TestPeopleLeavesRectanglesUnconfirmed(t *testing.T) {
 					}
 				}
 			}
+			// HOG's "no person" is carried for recheckEvery frames: 10 frames, 5 scans.
+			require.Equal(t, 10/recheckEvery, p.stats.scans-scans0, "an unconfirmed blob is re-scanned every %d frames", recheckEvery)
 		})
 	}
 }
@@ -66,7 +72,7 @@ func TestPeopleReusesConfirmations(t *testing.T) {
 		{"far away", walker(10), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &People{recent: []confirmation{{box: walker(0), score: 0.9}}}
+			p := &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9}}}
 			c := p.reuse(tc.box)
 			require.Equal(t, tc.reuse, c != nil)
 			if c != nil {
@@ -74,6 +80,10 @@ func TestPeopleReusesConfirmations(t *testing.T) {
 			}
 		})
 	}
-	p := &People{recent: []confirmation{{box: walker(0), score: 0.9, age: reverifyEvery - 1}}}
+	p := &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9, age: reverifyEvery - 1}}}
 	require.Nil(t, p.reuse(walker(1)), "stale confirmations make HOG look again")
+	p = &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9, age: reverifyEvery - 2}}}
+	require.NotNil(t, p.reuse(walker(1)), "a person's confirmation lasts reverifyEvery frames")
+	p = &People{recent: []confirmation{{box: walker(0), age: recheckEvery - 1}}}
+	require.Nil(t, p.reuse(walker(1)), "a blob without a person is looked at again sooner")
 }

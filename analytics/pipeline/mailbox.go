@@ -13,22 +13,22 @@ import (
 type mailbox struct {
 	mu      sync.Mutex
 	frame   *analytics.Frame
-	notify  chan struct{} // capacity 1: "a frame is waiting"
-	dropped func()
+	notify  chan struct{}          // capacity 1: "a frame is waiting"
+	dropped func(*analytics.Frame) // called with each replaced frame, outside the lock
 }
 
-func newMailbox(dropped func()) *mailbox {
+func newMailbox(dropped func(*analytics.Frame)) *mailbox {
 	return &mailbox{notify: make(chan struct{}, 1), dropped: dropped}
 }
 
 // put stores f, replacing (and dropping) any frame not yet taken.
 func (m *mailbox) put(f *analytics.Frame) {
 	m.mu.Lock()
-	replaced := m.frame != nil
+	old := m.frame
 	m.frame = f
 	m.mu.Unlock()
-	if replaced && m.dropped != nil {
-		m.dropped()
+	if old != nil && m.dropped != nil {
+		m.dropped(old)
 	}
 	select {
 	case m.notify <- struct{}{}:

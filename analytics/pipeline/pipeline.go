@@ -25,8 +25,10 @@ type Decoder interface {
 	Close() error
 }
 
-// NewDecoderFunc creates a decoder for a codec at an output width.
-type NewDecoderFunc func(codec unit.Codec, width int) (Decoder, error)
+// NewDecoderFunc creates a decoder for a codec at an output width. The decoder
+// should take its frame buffers from pool (it may ignore it): the pipeline hands
+// every frame's pixels back to pool once the frame is analysed or dropped.
+type NewDecoderFunc func(codec unit.Codec, width int, pool *analytics.FramePool) (Decoder, error)
 
 // UnitSource yields access units; it blocks until one is available or ctx ends.
 type UnitSource interface {
@@ -34,7 +36,8 @@ type UnitSource interface {
 }
 
 // Result is one analysed frame. It is handed to OnResult on the analysis goroutine;
-// the callee may read Frame until it returns and must not keep it.
+// the callee may read Frame until it returns and must not keep it or its pixels
+// (they are reused for a later frame: copy what must outlive the call).
 type Result struct {
 	Frame      *analytics.Frame
 	Detections []analytics.Detection
@@ -56,6 +59,10 @@ type Config struct {
 	Metrics    *CameraMetrics
 	Logger     *slog.Logger
 }
+
+// framesPooled is how many idle frame buffers a live pipeline keeps: one being
+// decoded, one in the mailbox, one being analysed, one spare.
+const framesPooled = 4
 
 // Pipeline is one camera's analysis worker. Run owns two goroutines while it runs:
 // the caller's (decoding) and one analysis goroutine.
@@ -99,7 +106,11 @@ func (p *Pipeline) Close() error { return p.cfg.Detector.Close() }
 func (p *Pipeline) RunLive(ctx context.Context, src UnitSource) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	mb := newMailbox(p.m.FramesSkipped.Inc)
+	pool := analytics.NewFramePool(framesPooled)
+	mb := newMailbox(func(f *analytics.Frame) {
+		p.m.FramesSkipped.Inc()
+		pool.Put(f)
+	})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -110,9 +121,10 @@ func (p *Pipeline) RunLive(ctx context.Context, src UnitSource) error {
 				return
 			}
 			p.analyse(f)
+			pool.Put(f)
 		}
 	}()
-	err := p.decodeLoop(ctx, src, mb)
+	err := p.decodeLoop(ctx, src, mb, pool)
 	cancel()
 	wg.Wait()
 	p.errLog.flush()
@@ -122,7 +134,7 @@ func (p *Pipeline) RunLive(ctx context.Context, src UnitSource) error {
 	return err
 }
 
-func (p *Pipeline) decodeLoop(ctx context.Context, src UnitSource, mb *mailbox) error {
+func (p *Pipeline) decodeLoop(ctx context.Context, src UnitSource, mb *mailbox, pool *analytics.FramePool) error {
 	var (
 		dec   Decoder
 		codec unit.Codec
@@ -146,7 +158,7 @@ func (p *Pipeline) decodeLoop(ctx context.Context, src UnitSource, mb *mailbox) 
 			if dec != nil {
 				dec.Close()
 			}
-			if dec, err = p.cfg.NewDecoder(u.Codec, p.cfg.Width); err != nil {
+			if dec, err = p.cfg.NewDecoder(u.Codec, p.cfg.Width, pool); err != nil {
 				return fmt.Errorf("camera %s: create %s decoder: %w", p.cfg.CameraID, u.Codec, err)
 			}
 			codec = u.Codec

@@ -82,7 +82,7 @@ func TestRunOfflineSubsamplesByRate(t *testing.T) {
 
 func TestMailboxKeepsNewest(t *testing.T) {
 	dropped := 0
-	mb := newMailbox(func() { dropped++ })
+	mb := newMailbox(func(*analytics.Frame) { dropped++ })
 	for i := range 5 {
 		mb.put(&analytics.Frame{Seq: uint64(i)})
 	}
@@ -113,26 +113,49 @@ func (u *unitFeed) Next(ctx context.Context) (*unit.AccessUnit, error) {
 	return au, nil
 }
 
-type fakeDecoder struct{ converted atomic.Int64 }
+// fakeDecoder takes its buffers from the pipeline's pool, as the real one does,
+// and remembers every distinct buffer it was given.
+type fakeDecoder struct {
+	converted atomic.Int64
+	pool      *analytics.FramePool
+	mu        sync.Mutex
+	buffers   map[*byte]bool
+}
 
 func (d *fakeDecoder) Decode(u *unit.AccessUnit, convert bool) (*analytics.Frame, error) {
 	if !convert {
 		return nil, nil
 	}
 	n := d.converted.Add(1)
-	return &analytics.Frame{Width: 4, Height: 4, Pix: make([]byte, 48), Seq: uint64(n), CaptureTime: u.CaptureTime}, nil
+	pix := d.pool.Get(48, 8)
+	d.mu.Lock()
+	d.buffers[&pix[0]] = true
+	d.mu.Unlock()
+	return &analytics.Frame{Width: 4, Height: 4, Pix: pix, Seq: uint64(n), CaptureTime: u.CaptureTime}, nil
+}
+
+func (d *fakeDecoder) distinctBuffers() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.buffers)
 }
 func (d *fakeDecoder) Close() error { return nil }
 
 // TestRunLiveConvertsOnlyDueFrames: a 25 fps stream analysed at 5 fps converts one
 // frame in five; a slow detector makes the mailbox drop frames instead of queueing.
 func TestRunLiveConvertsOnlyDueFrames(t *testing.T) {
-	dec := &fakeDecoder{}
+	dec := &fakeDecoder{buffers: map[*byte]bool{}}
 	det := &fakeDetector{delay: 20 * time.Millisecond}
 	analysed := make(chan struct{}, 100)
 	p, err := New(Config{CameraID: "c", FPS: 5, Width: 4, Detector: det, Tracker: track.New(track.Config{}),
-		NewDecoder: func(unit.Codec, int) (Decoder, error) { return dec, nil },
-		OnResult:   func(*Result) { analysed <- struct{}{} }})
+		NewDecoder: func(_ unit.Codec, _ int, pool *analytics.FramePool) (Decoder, error) {
+			dec.pool = pool
+			return dec, nil
+		},
+		OnResult: func(r *Result) {
+			require.Len(t, r.Frame.Pix, 48, "the frame keeps its pixels until OnResult returns")
+			analysed <- struct{}{}
+		}})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -142,4 +165,6 @@ func TestRunLiveConvertsOnlyDueFrames(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 	require.EqualValues(t, 20, dec.converted.Load(), "100 units at 25 fps analysed at 5 fps convert 20 frames")
+	require.LessOrEqual(t, dec.distinctBuffers(), framesPooled+2,
+		"analysed and dropped frames hand their buffers back for the next frames")
 }

@@ -16,15 +16,21 @@ import (
 
 // Config is the whole gateway configuration.
 type Config struct {
-	HTTP      HTTP         `yaml:"http"`
-	Kafka     Kafka        `yaml:"kafka"`
-	DataDir   string       `yaml:"data_dir"`
-	Log       Log          `yaml:"log"`
-	Snapshots Snapshots    `yaml:"snapshots"`
-	Detector  Detector     `yaml:"detector"`
-	Grids     []Grid       `yaml:"grids"`
-	Cameras   []Camera     `yaml:"cameras"`
-	Rules     []rules.Rule `yaml:"rules"`
+	HTTP      HTTP      `yaml:"http"`
+	Kafka     Kafka     `yaml:"kafka"`
+	DataDir   string    `yaml:"data_dir"`
+	Log       Log       `yaml:"log"`
+	Snapshots Snapshots `yaml:"snapshots"`
+	Detector  Detector  `yaml:"detector"`
+	// AnalysisThreads is how many threads one OpenCV call may use (its internal
+	// parallel loops), for the whole process; 0 means one per CPU. Default 1:
+	// cameras already analyse in parallel, one goroutine each, and OpenCV's worker
+	// threads spend 10–60% more CPU on the same work (docs/BENCHMARKS.md). Raise it
+	// for a few cameras on a heavy ONNX model, where latency matters more.
+	AnalysisThreads int          `yaml:"analysis_threads"`
+	Grids           []Grid       `yaml:"grids"`
+	Cameras         []Camera     `yaml:"cameras"`
+	Rules           []rules.Rule `yaml:"rules"`
 }
 
 // HTTP configures the control API, /metrics and snapshot serving.
@@ -198,9 +204,10 @@ func Default() *Config {
 			Brokers: []string{"127.0.0.1:9092"}, Topic: "sharpeyes.alerts", ClientID: "sharpeyes",
 			QueueMaxMessages: 100000, QueueMaxBytes: 512 << 20, WriteTimeout: Duration(10e9),
 		},
-		DataDir:   "data",
-		Log:       Log{Level: "info", Format: "text"},
-		Snapshots: Snapshots{Retention: Duration(7 * 24 * 3600e9), MaxBytes: 2 << 30, Quality: 80},
+		DataDir:         "data",
+		Log:             Log{Level: "info", Format: "text"},
+		Snapshots:       Snapshots{Retention: Duration(7 * 24 * 3600e9), MaxBytes: 2 << 30, Quality: 80},
+		AnalysisThreads: 1,
 		Detector: Detector{
 			Kind:  "people",
 			Model: Model{Format: "yolox", InputSize: 416, ScoreThreshold: 0.3, NMSThreshold: 0.45},

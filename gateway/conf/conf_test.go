@@ -27,6 +27,7 @@ func TestIssueConfigLoadsUnchanged(t *testing.T) {
 	require.Equal(t, "河渡路口", cam.Name)
 	require.Equal(t, 5.0, cam.Analysis.FPS)
 	require.Equal(t, 640, cam.Analysis.Width)
+	require.Equal(t, 1, c.AnalysisThreads, "default: one OpenCV thread per call")
 	require.Equal(t, &Location{Lat: 23.2871, Lon: 116.7305}, cam.Location)
 	require.Len(t, c.Rules, 2)
 	fence := c.Rules[0]
@@ -55,6 +56,7 @@ func TestFullConfig(t *testing.T) {
 	require.Equal(t, map[int]string{0: "person", 2: "car"}, d.Model.Classes)
 	require.False(t, c.Camera("cam-b").IsEnabled())
 	require.Equal(t, 5*time.Second, c.Rules[0].Cooldown)
+	require.Equal(t, 0, c.AnalysisThreads, "an explicit 0 (one per CPU) is kept")
 }
 
 func TestBadConfigs(t *testing.T) {

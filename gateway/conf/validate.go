@@ -68,6 +68,9 @@ func (c *Config) validateTop(mode Mode) error {
 	if c.Snapshots.Quality < 1 || c.Snapshots.Quality > 100 {
 		return &FieldError{Path: "snapshots.quality", Msg: "must be 1–100"}
 	}
+	if c.AnalysisThreads < 0 || c.AnalysisThreads > 256 {
+		return &FieldError{Path: "analysis_threads", Msg: "must be 0 (one per CPU) to 256"}
+	}
 	return c.Detector.validate("detector")
 }
 

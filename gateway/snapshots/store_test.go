@@ -2,6 +2,8 @@ package snapshots
 
 import (
 	"bytes"
+	"image"
+	"image/jpeg"
 	"io"
 	"log/slog"
 	"os"
@@ -79,8 +81,7 @@ func files(t *testing.T, dir string) []string {
 
 func TestSaveOpen(t *testing.T) {
 	f := newStore(t, nil)
-	pic, err := EncodeBGR(16, 16, quadrants(16, 16), 80)
-	require.NoError(t, err)
+	pic := testJPEG(t)
 
 	name, err := f.store.Save("evt:42/enter", pic)
 	require.NoError(t, err)
@@ -236,4 +237,16 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	}
 	t.Fatalf("metric %s not found", name)
 	return 0
+}
+
+// testJPEG returns a small real JPEG.
+func testJPEG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 16, 16))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, img, nil))
+	return buf.Bytes()
 }

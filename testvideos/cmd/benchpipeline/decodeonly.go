@@ -18,7 +18,7 @@ const onlineLimit = 30 * time.Second
 
 // idlePhase measures the simulated cameras and the broker alone.
 func idlePhase(ctx context.Context, e *env, o options) (phaseResult, error) {
-	sp, n, err := measure(ctx, o.Duration, e.counters)
+	sp, n, err := measure(ctx, o.Duration, e.counters, o.profilePath("idle"))
 	if err != nil {
 		return phaseResult{}, err
 	}
@@ -76,7 +76,7 @@ func decodePhase(ctx context.Context, e *env, o options) (phaseResult, error) {
 		}
 		return n
 	}
-	sp, n, err := measure(ctx, o.Duration, read)
+	sp, n, err := measure(ctx, o.Duration, read, o.profilePath("decode-only"))
 	if err != nil {
 		return phaseResult{}, err
 	}

@@ -96,7 +96,7 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 		n := readPipeCounters(reg)
 		n.Sent = e.counters().Sent
 		return n
-	})
+	}, o.profilePath(res.Name))
 	if err != nil {
 		return res, err
 	}

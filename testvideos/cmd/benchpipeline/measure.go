@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -44,8 +48,22 @@ func (c counters) sub(o counters) counters {
 }
 
 // measure waits d and returns the wall and process CPU time it took, and how far the
-// counters read moved meanwhile.
-func measure(ctx context.Context, d time.Duration, read func() counters) (span, counters, error) {
+// counters read moved meanwhile. With profile set it also writes a Go CPU profile
+// of that time there (cgo time is charged to the Go function that called C; C
+// threads of libavcodec and OpenCV are not sampled).
+func measure(ctx context.Context, d time.Duration, read func() counters, profile string) (span, counters, error) {
+	stop, err := startProfile(profile)
+	if err != nil {
+		return span{}, counters{}, err
+	}
+	sp, n, err := measureSpan(ctx, d, read)
+	if perr := stop(); err == nil {
+		err = perr
+	}
+	return sp, n, err
+}
+
+func measureSpan(ctx context.Context, d time.Duration, read func() counters) (span, counters, error) {
 	c0, err := processCPU()
 	if err != nil {
 		return span{}, counters{}, err
@@ -61,6 +79,34 @@ func measure(ctx context.Context, d time.Duration, read func() counters) (span, 
 		return span{}, counters{}, err
 	}
 	return span{Wall: time.Since(t0).Seconds(), CPU: (c1 - c0).Seconds()}, n1.sub(n0), nil
+}
+
+// startProfile starts a CPU profile into path ("" profiles nothing) and returns
+// the function that stops it and closes the file.
+func startProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
+}
+
+// profilePath is where phase's CPU profile goes ("" when not profiling).
+func (o options) profilePath(phase string) string {
+	if o.CPUProfile == "" {
+		return ""
+	}
+	return filepath.Join(o.CPUProfile, strings.ReplaceAll(phase, "@", "-")+".pprof")
 }
 
 // wait blocks for d unless ctx ends first.
