@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -20,15 +21,22 @@ import (
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
 )
 
+// errCameraGone is returned to a viewer of a camera being removed.
+var errCameraGone = errors.New("camera removed")
+
 // analysisQueueSize is the analysis reader's ring: about two seconds of 25 fps video.
 // When it overflows (decoding slower than the camera) the reader drops units and
 // resumes at the next keyframe.
 const analysisQueueSize = 64
 
-// camera is one camera's runtime: the RTSP supervisor feeding its Stream, and the
-// analysis worker reading from the Stream. Stream settings (URL, transport, analysis
-// rate and detector) are fixed for its lifetime: changing them recreates the camera.
-// Rules, name and grid are updated in place.
+// camera is one camera's runtime: the RTSP supervisor feeding its Stream, the
+// analysis worker reading from the Stream, and the live viewers. Stream settings
+// (URLs, transport, analysis rate and detector) are fixed for its lifetime: changing
+// them recreates the camera. Rules, name and grid are updated in place.
+//
+// The main stream is pulled while a rule analyses the camera or someone watches it;
+// the sub stream (sub_url) only while someone watches it. A pull nobody needs any
+// more stops live.idle_timeout after its last viewer left.
 type camera struct {
 	g   *Gateway
 	id  string
@@ -36,17 +44,35 @@ type camera struct {
 	cam conf.Camera   // stream and analysis settings at creation
 	det conf.Detector // detector settings at creation
 
-	stream *streams.Stream
-	rules  *ruleRunner
+	stream    *streams.Stream
+	subStream *streams.Stream // nil without sub_url
+	rules     *ruleRunner
 
-	runMu   sync.Mutex // serialises starting and stopping
-	mu      sync.Mutex // guards meta, the running session's handles and fps
-	meta    conf.Camera
-	sup     *rtspsource.Supervisor
+	runMu sync.Mutex // serialises reconcile
+	mu    sync.Mutex // guards what follows
+	meta  conf.Camera
+	pulls [2]*pull // by streamMain, streamSub
+	// analysis worker
 	cancel  context.CancelFunc
 	done    chan struct{}
 	fps     float64
 	lastRes time.Time
+	// live viewers per stream, and pulls kept after the last viewer left
+	viewers [2]int
+	linger  [2]*time.Timer
+	closed  bool
+}
+
+// Stream indexes.
+const (
+	streamMain = 0
+	streamSub  = 1
+)
+
+// pull is one running RTSP supervisor.
+type pull struct {
+	sup    *rtspsource.Supervisor
+	cancel context.CancelFunc
 }
 
 func newCamera(g *Gateway, cfg *conf.Config, cam *conf.Camera) *camera {
@@ -54,6 +80,9 @@ func newCamera(g *Gateway, cfg *conf.Config, cam *conf.Camera) *camera {
 		g: g, id: cam.ID, cam: *cam, det: cfg.DetectorFor(cam), meta: *cam,
 		log:    g.opts.Logger.With("component", "camera", "camera", cam.ID),
 		stream: streams.NewStream(cam.ID, g.streamMetrics),
+	}
+	if cam.SubURL.Raw() != "" {
+		c.subStream = streams.NewStream(cam.ID+"/sub", g.streamMetrics)
 	}
 	c.rules = newRuleRunner(cfg, cam, g.opts.Now)
 	return c
@@ -67,7 +96,7 @@ func (c *camera) needsRecreate(cfg *conf.Config, nc *conf.Camera) bool {
 }
 
 // start begins pulling and analysing if any rule needs the camera.
-func (c *camera) start() { c.setRunning(c.rules.hasEnabledRules()) }
+func (c *camera) start() { c.reconcile() }
 
 // update applies new rules and metadata in place; the RTSP session carries on.
 func (c *camera) update(cfg *conf.Config, cam *conf.Camera) {
@@ -76,64 +105,154 @@ func (c *camera) update(cfg *conf.Config, cam *conf.Camera) {
 	c.mu.Unlock()
 	ends := c.rules.setRules(cfg, cam)
 	c.publish(ends)
-	c.setRunning(c.rules.hasEnabledRules())
+	c.reconcile()
 }
 
-// setRunning starts or stops the pull and the analysis worker. Cameras no rule
-// analyses are not pulled (state idle) until live view needs them.
-func (c *camera) setRunning(on bool) {
+// watch registers a live viewer of the main or the sub stream (the main one when the
+// camera has no sub_url), starting the pull if nothing else needed it, and returns
+// the stream to read and the function that unregisters the viewer (call it once).
+func (c *camera) watch(sub bool) (*streams.Stream, func(), error) {
+	i, s := streamMain, c.stream
+	if sub && c.subStream != nil {
+		i, s = streamSub, c.subStream
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, nil, errCameraGone
+	}
+	c.viewers[i]++
+	if t := c.linger[i]; t != nil {
+		t.Stop()
+		c.linger[i] = nil
+	}
+	c.mu.Unlock()
+	c.reconcile()
+	var once sync.Once
+	return s, func() { once.Do(func() { c.unwatch(i) }) }, nil
+}
+
+// unwatch ends one viewer; the last one leaves the pull running for the idle timeout.
+func (c *camera) unwatch(i int) {
+	idle := c.g.Config().Live.IdleTimeout.D()
+	c.mu.Lock()
+	c.viewers[i]--
+	if c.viewers[i] == 0 && !c.closed && idle > 0 {
+		c.linger[i] = time.AfterFunc(idle, func() { c.endLinger(i) })
+	}
+	c.mu.Unlock()
+	c.reconcile()
+}
+
+func (c *camera) endLinger(i int) {
+	c.mu.Lock()
+	c.linger[i] = nil
+	c.mu.Unlock()
+	c.reconcile()
+}
+
+// reconcile starts or stops the pulls and the analysis worker to match what the
+// rules and the viewers need.
+func (c *camera) reconcile() {
 	c.runMu.Lock()
 	defer c.runMu.Unlock()
 	c.mu.Lock()
+	analyse := c.rules.hasEnabledRules() && !c.closed
+	want := [2]bool{
+		analyse || c.watched(streamMain),
+		c.subStream != nil && c.watched(streamSub),
+	}
 	running := c.cancel != nil
 	c.mu.Unlock()
-	if on == running {
-		return
+	if !analyse && running {
+		c.stopAnalysis()
 	}
-	if !on {
-		c.stop()
-		return
+	for i, s := range []*streams.Stream{c.stream, c.subStream} {
+		c.mu.Lock()
+		p := c.pulls[i]
+		c.mu.Unlock()
+		switch {
+		case want[i] && p == nil:
+			url := c.cam.URL.Raw()
+			if i == streamSub {
+				url = c.cam.SubURL.Raw()
+			}
+			p = c.startPull(url, s)
+		case !want[i] && p != nil:
+			p.cancel()
+			p.sup.Close()
+			s.DropCache() // a later viewer must not start on a stale picture
+			p = nil
+		}
+		c.mu.Lock()
+		c.pulls[i] = p
+		c.mu.Unlock()
 	}
+	if analyse && !running {
+		c.startAnalysis()
+	}
+}
+
+// watched tells whether stream i has viewers or is kept for returning ones; mu held.
+func (c *camera) watched(i int) bool {
+	return !c.closed && (c.viewers[i] > 0 || c.linger[i] != nil)
+}
+
+func (c *camera) startPull(url string, s *streams.Stream) *pull {
 	ctx, cancel := context.WithCancel(context.Background())
 	sup := &rtspsource.Supervisor{
-		CameraID: c.id,
-		Settings: rtspsource.Settings{URL: c.cam.URL.Raw(), Transport: rtspsource.Transport(c.cam.Transport)},
-		Writer:   c.stream,
+		CameraID: s.CameraID(),
+		Settings: rtspsource.Settings{URL: url, Transport: rtspsource.Transport(c.cam.Transport)},
+		Writer:   s,
 		Logger:   c.g.opts.Logger,
 		Metrics:  c.g.sourceMetrics,
 	}
+	sup.Start(ctx)
+	return &pull{sup: sup, cancel: cancel}
+}
+
+func (c *camera) startAnalysis() {
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	c.mu.Lock()
-	c.cancel, c.sup, c.done = cancel, sup, done
+	c.cancel, c.done = cancel, done
 	c.mu.Unlock()
-	sup.Start(ctx)
 	go c.analysisLoop(ctx, done)
 }
 
-// stop ends the pull and the analysis worker and waits for them. The caller holds
-// runMu but not mu: the analysis goroutine takes mu while it finishes a frame.
-func (c *camera) stop() {
+// stopAnalysis ends the analysis worker and waits for it. The caller holds runMu but
+// not mu: the analysis goroutine takes mu while it finishes a frame.
+func (c *camera) stopAnalysis() {
 	c.mu.Lock()
-	cancel, sup, done := c.cancel, c.sup, c.done
+	cancel, done := c.cancel, c.done
 	c.mu.Unlock()
 	if cancel == nil {
 		return
 	}
 	cancel()
-	sup.Close()
 	<-done
 	c.mu.Lock()
-	c.cancel, c.sup, c.done = nil, nil, nil
+	c.cancel, c.done = nil, nil
 	c.fps, c.lastRes = 0, time.Time{}
 	c.mu.Unlock()
 }
 
-// close stops the camera for good.
+// close stops the camera for good: viewers' streams end.
 func (c *camera) close() {
-	c.runMu.Lock()
-	c.stop()
-	c.runMu.Unlock()
+	c.mu.Lock()
+	c.closed = true
+	for i, t := range c.linger {
+		if t != nil {
+			t.Stop()
+			c.linger[i] = nil
+		}
+	}
+	c.mu.Unlock()
+	c.reconcile()
 	c.stream.Close()
+	if c.subStream != nil {
+		c.subStream.Close()
+	}
 }
 
 // analysisLoop runs the pipeline, rebuilding it with backoff when it fails (for
@@ -217,7 +336,8 @@ func (c *camera) snapshot(res *pipeline.Result) string {
 
 // publish queues alerts for Kafka. The queue is durable and never blocks on Kafka.
 func (c *camera) publish(as []Alert) {
-	topic := c.g.Config().Kafka.Topic
+	cfg := c.g.Config()
+	topic := cfg.Kafka.Topic
 	for i := range as {
 		a := &as[i]
 		b, err := json.Marshal(a)
@@ -231,6 +351,7 @@ func (c *camera) publish(as []Alert) {
 			continue
 		}
 		c.g.m.alerts.WithLabelValues(c.id, a.Type, a.Action).Inc()
+		c.g.feedAlert(cfg, a, b)
 		if c.g.opts.OnAlert != nil {
 			c.g.opts.OnAlert(*a)
 		}
@@ -244,12 +365,13 @@ func (c *camera) status() httpapi.CameraStatus {
 	defer c.mu.Unlock()
 	st := httpapi.CameraStatus{
 		ID: c.id, Name: c.meta.Name, Grid: c.meta.Grid, State: "idle", AnalysisFPS: round3(c.fps),
+		Viewers: c.viewers[streamMain] + c.viewers[streamSub], HasSubStream: c.subStream != nil,
 	}
 	if c.meta.Location != nil {
 		st.Location = c.meta.Location
 	}
-	if c.sup != nil {
-		s := c.sup.Status()
+	if p := c.pulls[streamMain]; p != nil {
+		s := p.sup.Status()
 		st.State, st.LastError, st.Since, st.Reconnects = s.State.String(), s.LastError, s.Since, s.Reconnects
 	}
 	return st

@@ -21,6 +21,7 @@ import (
 	"github.com/sharpeyes/sharpeyes/gateway/alerts"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/httpapi"
+	"github.com/sharpeyes/sharpeyes/gateway/livefeed"
 	"github.com/sharpeyes/sharpeyes/gateway/snapshots"
 	"github.com/sharpeyes/sharpeyes/streams"
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
@@ -57,6 +58,9 @@ type Gateway struct {
 	sink  *alerts.Sink
 	snaps *snapshots.Store
 	http  *httpapi.Server
+	// feed carries alerts to live viewers; counts keeps recent alerts per grid.
+	feed   *livefeed.Hub
+	counts *livefeed.Counter
 
 	// reloadMu serialises Apply; mu guards cfg and cams for readers.
 	reloadMu sync.Mutex
@@ -84,6 +88,7 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 		cams: map[string]*camera{},
 	}
 	g.m = newCoreMetrics(g.reg)
+	g.feed, g.counts = livefeed.NewHub(0, g.reg), livefeed.NewCounter()
 	g.pipeMetrics = pipeline.NewMetrics(g.reg)
 	g.streamMetrics = streams.NewMetrics(g.reg)
 	g.sourceMetrics = rtspsource.NewMetrics(g.reg)
@@ -104,6 +109,7 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 	g.cfg = cfg
 	g.http = &httpapi.Server{
 		Listen: cfg.HTTP.Listen, Core: g, Gatherer: g.reg, Snapshots: g.snaps.Handler(), Logger: g.log,
+		Events: g.feed.Handler(),
 	}
 	if err := g.http.Start(); err != nil {
 		return nil, err
@@ -288,6 +294,7 @@ func (g *Gateway) Close() error {
 		}()
 	}
 	wg.Wait()
+	g.feed.Close() // ends live-feed streams so the HTTP server can shut down
 	var errs []error
 	if g.http != nil {
 		errs = append(errs, g.http.Close())

@@ -97,6 +97,15 @@ func (s *Stream) cache(u *unit.AccessUnit) {
 	s.gopBytes += size
 }
 
+// DropCache forgets the cached GOP, so readers that join later wait for the next live
+// keyframe. The owner calls it when it stops pulling the camera: a cached picture
+// from a stopped session would show a stale scene.
+func (s *Stream) DropCache() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resetGOP()
+}
+
 func (s *Stream) resetGOP() {
 	clear(s.gop) // let the old units be collected
 	s.gop = s.gop[:0]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -176,6 +177,7 @@ func TestNewReaderStartsOnKeyframe(t *testing.T) {
 		{"live start waits for next keyframe", 15, false, defaultGOPMaxUnits, nums(20, 24)},
 		{"nothing written yet", 0, true, defaultGOPMaxUnits, nums(0, 9)},
 		{"GOP over the count bound is not cached", 15, true, 3, nums(20, 24)},
+		{"cache dropped (pull stopped)", 15, true, defaultGOPMaxUnits, nums(20, 24)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +186,9 @@ func TestNewReaderStartsOnKeyframe(t *testing.T) {
 			s.gopMaxUnits = tc.maxUnits
 			for n := 0; n < tc.written; n++ {
 				s.Write(mkUnit(n))
+			}
+			if strings.HasPrefix(tc.name, "cache dropped") {
+				s.DropCache()
 			}
 			r := s.AddReader("late", 64, tc.fromCache)
 			defer r.Close()

@@ -28,6 +28,7 @@ type Config struct {
 	// threads spend 10–60% more CPU on the same work (docs/BENCHMARKS.md). Raise it
 	// for a few cameras on a heavy ONNX model, where latency matters more.
 	AnalysisThreads int          `yaml:"analysis_threads"`
+	Live            Live         `yaml:"live"`
 	Grids           []Grid       `yaml:"grids"`
 	Cameras         []Camera     `yaml:"cameras"`
 	Rules           []rules.Rule `yaml:"rules"`
@@ -53,6 +54,50 @@ type Kafka struct {
 	// AutoCreateTopic asks the broker to create the topic if it is missing (the
 	// broker must allow it); default true.
 	AutoCreateTopic *bool `yaml:"auto_create_topic"`
+}
+
+// Live configures live view: the WebRTC relay and the web viewer.
+type Live struct {
+	// IdleTimeout is how long a camera that no rule analyses keeps being pulled after
+	// its last viewer left (a viewer coming back within it starts at once).
+	IdleTimeout Duration `yaml:"idle_timeout"`
+	WebRTC      WebRTC   `yaml:"webrtc"`
+	UI          UI       `yaml:"ui"`
+}
+
+// WebRTC configures the WHEP relay's network side.
+type WebRTC struct {
+	// UDPListen is one UDP address for all ICE traffic (e.g. ":8189"), easy to open in
+	// a firewall; empty uses an ephemeral port per session.
+	UDPListen string `yaml:"udp_listen"`
+	// NAT1To1IPs are public addresses to advertise when the gateway sits behind 1:1 NAT.
+	NAT1To1IPs []string `yaml:"nat_1to1_ips"`
+	// ICEServers are STUN/TURN servers handed to browsers and used by the relay.
+	ICEServers []ICEServer `yaml:"ice_servers"`
+	// QueueSize is each viewer's queue in access units; a viewer that falls behind
+	// drops to the next keyframe.
+	QueueSize int `yaml:"queue_size"`
+}
+
+// ICEServer is a STUN or TURN server.
+type ICEServer struct {
+	URLs       []string `yaml:"urls"`
+	Username   string   `yaml:"username"`
+	Credential string   `yaml:"credential"`
+}
+
+// UI configures the embedded web viewer.
+type UI struct {
+	Title string `yaml:"title"`
+	// TileURL is an optional map tile template ({z}/{x}/{y}), e.g. an offline tile
+	// server or 天地图; without it the map draws the grid polygons alone.
+	TileURL         string `yaml:"tile_url"`
+	TileAttribution string `yaml:"tile_attribution"`
+	// TourDwell is how long the one-key tour (轮巡) stays on each camera.
+	TourDwell Duration `yaml:"tour_dwell"`
+	// Dir serves the viewer from this directory instead of the embedded copy
+	// (front-end development).
+	Dir string `yaml:"dir"`
 }
 
 // Log configures structured logging.
@@ -208,6 +253,11 @@ func Default() *Config {
 		Log:             Log{Level: "info", Format: "text"},
 		Snapshots:       Snapshots{Retention: Duration(7 * 24 * 3600e9), MaxBytes: 2 << 30, Quality: 80},
 		AnalysisThreads: 1,
+		Live: Live{
+			IdleTimeout: Duration(15e9),
+			WebRTC:      WebRTC{QueueSize: 256},
+			UI:          UI{Title: "锐眼 Sharp Eyes", TourDwell: Duration(10e9)},
+		},
 		Detector: Detector{
 			Kind:  "people",
 			Model: Model{Format: "yolox", InputSize: 416, ScoreThreshold: 0.3, NMSThreshold: 0.45},

@@ -28,6 +28,9 @@ func TestIssueConfigLoadsUnchanged(t *testing.T) {
 	require.Equal(t, 5.0, cam.Analysis.FPS)
 	require.Equal(t, 640, cam.Analysis.Width)
 	require.Equal(t, 1, c.AnalysisThreads, "default: one OpenCV thread per call")
+	require.Equal(t, 15*time.Second, c.Live.IdleTimeout.D(), "live defaults")
+	require.Equal(t, 256, c.Live.WebRTC.QueueSize)
+	require.Equal(t, 10*time.Second, c.Live.UI.TourDwell.D())
 	require.Equal(t, &Location{Lat: 23.2871, Lon: 116.7305}, cam.Location)
 	require.Len(t, c.Rules, 2)
 	fence := c.Rules[0]
@@ -57,6 +60,12 @@ func TestFullConfig(t *testing.T) {
 	require.False(t, c.Camera("cam-b").IsEnabled())
 	require.Equal(t, 5*time.Second, c.Rules[0].Cooldown)
 	require.Equal(t, 0, c.AnalysisThreads, "an explicit 0 (one per CPU) is kept")
+	require.Equal(t, 30*time.Second, c.Live.IdleTimeout.D())
+	require.Equal(t, ":8189", c.Live.WebRTC.UDPListen)
+	require.Equal(t, []string{"stun:stun.example.org:3478"}, c.Live.WebRTC.ICEServers[0].URLs)
+	require.Equal(t, 512, c.Live.WebRTC.QueueSize)
+	require.Equal(t, "达濠综治中心", c.Live.UI.Title)
+	require.Equal(t, 8*time.Second, c.Live.UI.TourDwell.D())
 }
 
 func TestBadConfigs(t *testing.T) {

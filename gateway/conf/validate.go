@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 var (
@@ -70,6 +71,9 @@ func (c *Config) validateTop(mode Mode) error {
 	}
 	if c.AnalysisThreads < 0 || c.AnalysisThreads > 256 {
 		return &FieldError{Path: "analysis_threads", Msg: "must be 0 (one per CPU) to 256"}
+	}
+	if err := c.Live.validate(); err != nil {
+		return err
 	}
 	return c.Detector.validate("detector")
 }
@@ -249,6 +253,42 @@ func (c *Config) validateRules(Mode) error {
 		if err := r.ValidateAt(p); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+func (l *Live) validate() error {
+	if l.IdleTimeout < 0 {
+		return &FieldError{Path: "live.idle_timeout", Msg: "must not be negative"}
+	}
+	if l.WebRTC.UDPListen != "" {
+		if _, _, err := net.SplitHostPort(l.WebRTC.UDPListen); err != nil {
+			return &FieldError{Path: "live.webrtc.udp_listen", Msg: fmt.Sprintf("want host:port, got %q", l.WebRTC.UDPListen)}
+		}
+	}
+	for i, ip := range l.WebRTC.NAT1To1IPs {
+		if net.ParseIP(ip) == nil {
+			return &FieldError{Path: fmt.Sprintf("live.webrtc.nat_1to1_ips[%d]", i), Msg: fmt.Sprintf("not an IP address: %q", ip)}
+		}
+	}
+	for i, s := range l.WebRTC.ICEServers {
+		if len(s.URLs) == 0 {
+			return &FieldError{Path: fmt.Sprintf("live.webrtc.ice_servers[%d].urls", i), Msg: "give at least one stun: or turn: URL"}
+		}
+		for j, u := range s.URLs {
+			if !strings.HasPrefix(u, "stun:") && !strings.HasPrefix(u, "stuns:") && !strings.HasPrefix(u, "turn:") && !strings.HasPrefix(u, "turns:") {
+				return &FieldError{Path: fmt.Sprintf("live.webrtc.ice_servers[%d].urls[%d]", i, j), Msg: fmt.Sprintf("want a stun:, stuns:, turn: or turns: URL, got %q", u)}
+			}
+		}
+	}
+	if l.WebRTC.QueueSize < 16 || l.WebRTC.QueueSize > 65536 {
+		return &FieldError{Path: "live.webrtc.queue_size", Msg: "must be 16–65536 access units"}
+	}
+	if t := l.UI.TileURL; t != "" && (!strings.Contains(t, "{z}") || !strings.Contains(t, "{x}") || !strings.Contains(t, "{y}")) {
+		return &FieldError{Path: "live.ui.tile_url", Msg: fmt.Sprintf("want a template with {z}, {x} and {y}, got %q", t)}
+	}
+	if l.UI.TourDwell < Duration(time.Second) {
+		return &FieldError{Path: "live.ui.tour_dwell", Msg: "must be at least 1s"}
 	}
 	return nil
 }

@@ -27,6 +27,53 @@ type CameraStatus struct {
 	Since       time.Time `json:"since"`
 	Reconnects  uint64    `json:"reconnects"`
 	AnalysisFPS float64   `json:"analysis_fps"`
+	// Viewers is the number of live viewers (WHEP sessions) of the camera.
+	Viewers      int  `json:"viewers"`
+	HasSubStream bool `json:"has_sub_stream"`
+}
+
+// GridCollection is the grid map as a GeoJSON FeatureCollection (RFC 7946).
+type GridCollection struct {
+	Type     string        `json:"type"` // "FeatureCollection"
+	Features []GridFeature `json:"features"`
+}
+
+// GridFeature is one grid; Geometry is null for a grid without a polygon.
+type GridFeature struct {
+	Type       string       `json:"type"` // "Feature"
+	ID         string       `json:"id"`
+	Geometry   *GeoPolygon  `json:"geometry"`
+	Properties GridProperty `json:"properties"`
+}
+
+// GeoPolygon is a GeoJSON Polygon with one closed ring of [lon, lat] positions.
+type GeoPolygon struct {
+	Type        string         `json:"type"` // "Polygon"
+	Coordinates [][][2]float64 `json:"coordinates"`
+}
+
+// GridProperty describes a grid, its cameras and its recent alerts (start and pulse
+// alerts: one per event).
+type GridProperty struct {
+	Code             string   `json:"code"`
+	Name             string   `json:"name"`
+	Level            string   `json:"level"`
+	Parent           string   `json:"parent"`
+	Cameras          []string `json:"cameras"`
+	SubtreeCameras   []string `json:"subtree_cameras"`
+	Alerts1h         int      `json:"alerts_1h"`
+	Alerts24h        int      `json:"alerts_24h"`
+	SubtreeAlerts1h  int      `json:"subtree_alerts_1h"`
+	SubtreeAlerts24h int      `json:"subtree_alerts_24h"`
+}
+
+// UIConfig is what the web viewer needs to know at start (GET /api/v1/ui).
+type UIConfig struct {
+	Title           string `json:"title"`
+	TileURL         string `json:"tile_url"`
+	TileAttribution string `json:"tile_attribution"`
+	TourDwellS      int    `json:"tour_dwell_s"`
+	Language        string `json:"language"`
 }
 
 // Readiness is the body of /readyz.
@@ -38,6 +85,8 @@ type Readiness struct {
 // Core is what the API needs from the gateway core.
 type Core interface {
 	Cameras() []CameraStatus
+	Grids() GridCollection
+	UI() UIConfig
 	Readiness() Readiness
 	// Reload re-reads the configuration; it returns the validation error, if any,
 	// and keeps the running configuration in that case.
@@ -50,7 +99,14 @@ type Server struct {
 	Core      Core
 	Gatherer  prometheus.Gatherer
 	Snapshots http.Handler
-	Logger    *slog.Logger
+	// WHEP serves POST /api/v1/cameras/{id}/whep and the session resources under
+	// /api/v1/whep/ (nil: live view off).
+	WHEP http.Handler
+	// Events serves GET /api/v1/events/stream (Server-Sent Events).
+	Events http.Handler
+	// Viewer serves the web viewer at / (nil: none).
+	Viewer http.Handler
+	Logger *slog.Logger
 
 	ln   net.Listener
 	srv  *http.Server
@@ -105,6 +161,23 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/cameras", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Core.Cameras())
 	})
+	mux.HandleFunc("GET /api/v1/grids", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/geo+json; charset=utf-8")
+		writeBody(w, http.StatusOK, s.Core.Grids())
+	})
+	mux.HandleFunc("GET /api/v1/ui", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Core.UI())
+	})
+	if s.WHEP != nil {
+		mux.Handle("/api/v1/cameras/{id}/whep", s.WHEP)
+		mux.Handle("/api/v1/whep/", s.WHEP)
+	}
+	if s.Events != nil {
+		mux.Handle("GET /api/v1/events/stream", s.Events)
+	}
+	if s.Viewer != nil {
+		mux.Handle("/", s.Viewer)
+	}
 	mux.HandleFunc("POST /-/reload", s.reload)
 	return mux
 }
@@ -128,6 +201,11 @@ func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	writeBody(w, code, v)
+}
+
+// writeBody writes v as indented JSON with the Content-Type already set.
+func writeBody(w http.ResponseWriter, code int, v any) {
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

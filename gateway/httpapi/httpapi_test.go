@@ -27,6 +27,13 @@ func (f *fakeCore) Cameras() []CameraStatus {
 	return []CameraStatus{{ID: "cam-1", Name: "河渡路口", State: "online"}}
 }
 
+func (f *fakeCore) Grids() GridCollection {
+	return GridCollection{Type: "FeatureCollection", Features: []GridFeature{{Type: "Feature", ID: "440512001",
+		Properties: GridProperty{Code: "440512001", Name: "达濠街道", Level: "street", Cameras: []string{}, SubtreeCameras: []string{"cam-1"}}}}}
+}
+
+func (f *fakeCore) UI() UIConfig { return UIConfig{Title: "锐眼", TourDwellS: 10, Language: "zh-CN"} }
+
 func (f *fakeCore) Readiness() Readiness {
 	return Readiness{Ready: f.ready, Checks: map[string]string{"kafka": "ok"}}
 }
@@ -60,6 +67,9 @@ func TestRoutes(t *testing.T) {
 		{"not ready", "GET", "/readyz", func() { core.ready = false }, 503, `"ready": false`},
 		{"ready", "GET", "/readyz", func() { core.ready = true }, 200, `"ready": true`},
 		{"cameras", "GET", "/api/v1/cameras", nil, 200, `"state": "online"`},
+		{"grids", "GET", "/api/v1/grids", nil, 200, `"geometry": null`},
+		{"ui", "GET", "/api/v1/ui", nil, 200, `"tour_dwell_s": 10`},
+		{"events off", "GET", "/api/v1/events/stream", nil, 404, ""},
 		{"metrics", "GET", "/metrics", nil, 200, ""},
 		{"reload ok", "POST", "/-/reload", func() { core.reloadErr = nil }, 200, "reloaded"},
 		{"reload refused", "POST", "/-/reload", func() { core.reloadErr = errors.New("cameras[0].url: required") }, 422, "cameras[0].url: required"},
