@@ -23,6 +23,7 @@ import (
 	"github.com/sharpeyes/sharpeyes/gateway/httpapi"
 	"github.com/sharpeyes/sharpeyes/gateway/livefeed"
 	"github.com/sharpeyes/sharpeyes/gateway/snapshots"
+	"github.com/sharpeyes/sharpeyes/gateway/whep"
 	"github.com/sharpeyes/sharpeyes/streams"
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
 )
@@ -61,6 +62,7 @@ type Gateway struct {
 	// feed carries alerts to live viewers; counts keeps recent alerts per grid.
 	feed   *livefeed.Hub
 	counts *livefeed.Counter
+	whep   *whep.Server
 
 	// reloadMu serialises Apply; mu guards cfg and cams for readers.
 	reloadMu sync.Mutex
@@ -107,9 +109,12 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 		return nil, err
 	}
 	g.cfg = cfg
+	if err := g.startLive(cfg); err != nil {
+		return nil, err
+	}
 	g.http = &httpapi.Server{
 		Listen: cfg.HTTP.Listen, Core: g, Gatherer: g.reg, Snapshots: g.snaps.Handler(), Logger: g.log,
-		Events: g.feed.Handler(),
+		Events: g.feed.Handler(), WHEP: whep.NewHandler(g.whep), Viewer: g.viewer(cfg),
 	}
 	if err := g.http.Start(); err != nil {
 		return nil, err
@@ -250,6 +255,9 @@ func (g *Gateway) applyCameras(cfg *conf.Config, old *conf.Config) {
 	for _, c := range stop {
 		c.close()
 		g.pipeMetrics.Delete(c.id)
+		if cfg.Camera(c.id) == nil && g.whep != nil {
+			g.whep.ForgetCamera(c.id)
+		}
 	}
 	for i := range cfg.Cameras {
 		cam := &cfg.Cameras[i]
@@ -285,6 +293,9 @@ func (g *Gateway) Close() error {
 	cams := g.cams
 	g.cams = map[string]*camera{}
 	g.mu.Unlock()
+	if g.whep != nil {
+		g.whep.Close() // ends the viewers before their cameras go
+	}
 	var wg sync.WaitGroup
 	for _, c := range cams {
 		wg.Add(1)

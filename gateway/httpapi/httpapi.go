@@ -99,8 +99,8 @@ type Server struct {
 	Core      Core
 	Gatherer  prometheus.Gatherer
 	Snapshots http.Handler
-	// WHEP serves POST /api/v1/cameras/{id}/whep and the session resources under
-	// /api/v1/whep/ (nil: live view off).
+	// WHEP serves POST /api/v1/cameras/{id}/whep and the session resources
+	// /api/v1/whep/sessions/{id} (nil: live view off).
 	WHEP http.Handler
 	// Events serves GET /api/v1/events/stream (Server-Sent Events).
 	Events http.Handler
@@ -168,9 +168,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/ui", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Core.UI())
 	})
-	if s.WHEP != nil {
+	if s.WHEP != nil { // the handler routes on the full path
 		mux.Handle("/api/v1/cameras/{id}/whep", s.WHEP)
-		mux.Handle("/api/v1/whep/", s.WHEP)
+		mux.Handle("/api/v1/whep/sessions/{id}", s.WHEP)
 	}
 	if s.Events != nil {
 		mux.Handle("GET /api/v1/events/stream", s.Events)
