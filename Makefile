@@ -6,7 +6,7 @@ BIN       := bin/sharpeyes
 TEST_TAGS := matprofile
 export CGO_ENABLED := 1
 
-.PHONY: help setup build clips demo test test-short lint fuzz-smoke bench bench-accuracy docker clean
+.PHONY: help setup build clips demo test test-short lint fuzz-smoke bench bench-accuracy bench-live docker clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ bench: setup ## pipeline CPU per camera-second vs decode-only; alert latency wit
 
 bench-accuracy: build ## tripwire accuracy on PETS 2009 S2L1 (no-model detectors and YOLOX-nano)
 	$(GO) run ./testvideos/cmd/benchaccuracy
+
+bench-live: setup ## live view: click-to-first-frame in headless Chromium, relay CPU per viewer, relay latency
+	$(GO) run ./testvideos/cmd/benchlive
 
 docker: ## build the container image (needs a Docker engine)
 	docker build -f deploy/Dockerfile -t sharpeyes:dev .

@@ -190,12 +190,14 @@ func printBanner(w io.Writer, s *System) {
 	fmt.Fprintf(w, `
 Sharp Eyes demo is running.
 
-  Gateway API     %s/api/v1/cameras
+  Web viewer      %s/   (grid map, live video wall, alert feed; 中文 / English)
+  Gateway API     %s/api/v1/cameras   %s/api/v1/grids
+  Live alerts     %s/api/v1/events/stream   (Server-Sent Events)
   Metrics         %s/metrics
   Health          %s/healthz   %s/readyz
   Kafka broker    %s  (topic %s)
   Cameras (RTSP)  %s
-`, http, http, http, http, strings.Join(s.Broker.ListenAddrs(), ","), s.Config.Kafka.Topic, s.Cameras.Addr())
+`, http, http, http, http, http, http, http, strings.Join(s.Broker.ListenAddrs(), ","), s.Config.Kafka.Topic, s.Cameras.Addr())
 	for _, c := range s.Config.Cameras {
 		fmt.Fprintf(w, "                  %-11s %s  %s\n", c.ID, c.URL.String(), c.Name)
 	}

@@ -70,6 +70,16 @@ func TestDemoAlertsFlow(t *testing.T) {
 	}
 	require.Equal(t, "online", states["cam-hd-001"])
 	require.Contains(t, []string{"connecting", "offline"}, states["cam-hd-002"])
+	require.Equal(t, "idle", states["cam-hd-004"], "the checkpoint camera has no rule: pulled only while watched")
+
+	// The hospital camera found its grid by location.
+	var hospital []string
+	for _, f := range s.Gateway.Grids().Features {
+		if f.ID == "440512001005001" {
+			hospital = f.Properties.Cameras
+		}
+	}
+	require.Equal(t, []string{"cam-hd-004"}, hospital)
 }
 
 func TestDemoWithoutClips(t *testing.T) {
