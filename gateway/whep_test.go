@@ -12,8 +12,8 @@ import (
 )
 
 // TestLiveViewWHEP plays cameras through the gateway's own HTTP API with real pion
-// viewers: 20 viewers on an analysed camera all get video while the camera's
-// analysis keeps its rate; a camera no rule analyses starts on the first viewer and
+// viewers: 20 viewers on an analysed camera all get video, and a stalled viewer loses
+// units, while the camera's analysis keeps its rate; a camera no rule analyses starts on the first viewer and
 // goes idle after the last; an unknown camera is a 404.
 func TestLiveViewWHEP(t *testing.T) {
 	s := startSystem(t, func(s *system) string {
@@ -29,6 +29,12 @@ rules:
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	opts := whepclient.Options{LoopbackOnly: true}
+
+	// A stalled viewer: a "whep" reader on the camera's stream that never reads, as the
+	// ring of a session whose network cannot keep up (gateway/whep tests stall a real
+	// session the same way). It must lose units, not slow anyone down.
+	slow := s.camera("cam-1").stream.AddReader("whep", 16, true)
+	defer slow.Close()
 
 	var viewers []*whepclient.Viewer
 	for range 20 {
@@ -51,7 +57,16 @@ rules:
 	}, 30*time.Second, 50*time.Millisecond, "every viewer plays, starting on a keyframe")
 	require.Equal(t, 20, s.status("cam-1").Viewers)
 	fps := s.status("cam-1").AnalysisFPS
-	require.Greater(t, fps, 4.0, "20 viewers do not slow the camera's analysis (5 fps configured)")
+	require.Greater(t, fps, 4.0, "20 viewers and a stalled one do not slow the camera's analysis (5 fps configured)")
+	require.Positive(t, slow.Dropped(), "the stalled viewer drops units (and resyncs at a keyframe when it reads again)")
+	before := make([]int64, len(viewers))
+	for i, v := range viewers {
+		before[i] = v.Frames()
+	}
+	time.Sleep(2 * time.Second) // a measured window, not synchronisation
+	for i, v := range viewers {
+		require.GreaterOrEqual(t, v.Frames()-before[i], int64(15), "viewer %d keeps the camera's 10 fps", i)
+	}
 	for _, v := range viewers {
 		require.Positive(t, v.FirstKeyframe())
 	}
