@@ -17,20 +17,23 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 // Alert is the JSON document published to Kafka and printed by analyze; see
 // docs/alert.schema.json.
 type Alert struct {
-	SchemaVersion string        `json:"schema_version"`
-	EventID       string        `json:"event_id"`
-	MessageID     string        `json:"message_id"`
-	Type          string        `json:"type"`
-	Action        string        `json:"action"`
-	FrameTime     string        `json:"frame_time"`
-	EmittedAt     string        `json:"emitted_at"`
-	Camera        AlertCamera   `json:"camera"`
-	Grid          *AlertGrid    `json:"grid,omitempty"`
-	Rule          AlertRule     `json:"rule"`
-	Direction     string        `json:"direction,omitempty"`
-	DurationMS    *int64        `json:"duration_ms,omitempty"`
-	Objects       []AlertObject `json:"objects"`
-	SnapshotURL   string        `json:"snapshot_url,omitempty"`
+	SchemaVersion string      `json:"schema_version"`
+	EventID       string      `json:"event_id"`
+	MessageID     string      `json:"message_id"`
+	Type          string      `json:"type"`
+	Action        string      `json:"action"`
+	FrameTime     string      `json:"frame_time"`
+	EmittedAt     string      `json:"emitted_at"`
+	Camera        AlertCamera `json:"camera"`
+	Grid          *AlertGrid  `json:"grid,omitempty"`
+	Rule          AlertRule   `json:"rule"`
+	Direction     string      `json:"direction,omitempty"`
+	DurationMS    *int64      `json:"duration_ms,omitempty"`
+	// Count and PeakCount: crowd_dwell only.
+	Count       *int          `json:"count,omitempty"`
+	PeakCount   *int          `json:"peak_count,omitempty"`
+	Objects     []AlertObject `json:"objects"`
+	SnapshotURL string        `json:"snapshot_url,omitempty"`
 
 	// captured is FrameTime as a time, for the Kafka record timestamp.
 	captured time.Time
@@ -118,6 +121,9 @@ func (ac *alertContext) buildAlert(ev rules.Event, messageID string, now time.Ti
 	if ev.Duration > 0 {
 		ms := ev.Duration.Milliseconds()
 		a.DurationMS = &ms
+	}
+	if ev.Type == rules.TypeCrowdDwell {
+		a.Count, a.PeakCount = &ev.Count, &ev.PeakCount
 	}
 	for _, o := range ev.Objects {
 		b := analytics.Box{X1: o.Box.X1, Y1: o.Box.Y1, X2: o.Box.X2, Y2: o.Box.Y2}

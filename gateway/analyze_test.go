@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,4 +118,74 @@ func TestAnalyzeErrors(t *testing.T) {
 			require.Empty(t, out.String())
 		})
 	}
+}
+
+// TestAnalyzeCrowdDwell runs crowd_dwell and loitering rules over the synthetic
+// crowd clip with the YOLOX-nano model (standing people fade into a background
+// model, so a crowd needs a detector that sees them standing): one crowd episode,
+// started min_duration after the truth's crowd formed and ended clear_duration after
+// it broke up, with its count; one loitering event per person who stayed.
+func TestAnalyzeCrowdDwell(t *testing.T) {
+	model := filepath.Join("..", "..", "shared", "models", "detect", "yolox_nano.onnx")
+	if _, err := os.Stat(model); err != nil {
+		t.Skipf("test material missing: %s (../shared is not beside this checkout): %v", model, err)
+	}
+	abs, err := filepath.Abs(model)
+	require.NoError(t, err)
+	clip := synth.ForTest(t, synth.SceneCrowd)
+	require.Len(t, clip.Truth.Crowds, 1)
+	truth := clip.Truth.Crowds[0]
+	cfg := fmt.Sprintf(`detector: {kind: onnx, model: {path: %q, format: yolox}}
+cameras:
+  - {id: cam-1, name: 广场}
+rules:
+  - {id: gather, name: 广场聚集, camera: cam-1, type: crowd_dwell, classes: [person], min_count: %d,
+     min_duration: 3s, clear_duration: 2s, polygon: [[0.2, 0.42], [0.8, 0.42], [0.8, 0.9], [0.2, 0.9]]}
+  - {id: linger, name: 广场逗留, camera: cam-1, type: loitering, classes: [person], min_duration: 8s,
+     polygon: [[0.2, 0.42], [0.8, 0.42], [0.8, 0.9], [0.2, 0.9]]}
+`, abs, truth.MinCount)
+	cfgPath := filepath.Join(t.TempDir(), "crowd.yaml")
+	require.NoError(t, os.WriteFile(cfgPath, []byte(cfg), 0o600))
+	var out, logs bytes.Buffer
+	require.NoError(t, Analyze(context.Background(), AnalyzeOptions{
+		ConfigPath: cfgPath, VideoPath: clip.Path, Start: "1970-01-01T00:00:00Z",
+	}, &out, &logs), logs.String())
+
+	sch := alertSchema(t)
+	var crowd, linger []Alert
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		validateAlert(t, sch, sc.Bytes())
+		var a Alert
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &a))
+		switch a.Type {
+		case "crowd_dwell":
+			crowd = append(crowd, a)
+		case "loitering":
+			linger = append(linger, a)
+		}
+	}
+	offset := func(a Alert) float64 {
+		ft, err := time.Parse(timeLayout, a.FrameTime)
+		require.NoError(t, err)
+		return ft.Sub(time.Unix(0, 0)).Seconds()
+	}
+	require.Len(t, crowd, 2, "one episode: start and end (the count never rose above its start)")
+	start, end := crowd[0], crowd[1]
+	require.Equal(t, "start", start.Action)
+	require.Equal(t, "end", end.Action)
+	require.Equal(t, start.EventID, end.EventID)
+	require.InDelta(t, truth.FirstT+3, offset(start), 0.5, "start: crowd formed at %.1fs + min_duration", truth.FirstT)
+	require.InDelta(t, truth.LastT+2, offset(end), 0.6, "end: crowd broke up after %.1fs + clear_duration", truth.LastT)
+	require.Equal(t, truth.MinCount, *start.Count)
+	require.Equal(t, truth.MaxCount, *end.PeakCount)
+	require.Len(t, start.Objects, truth.MinCount)
+
+	starts := 0
+	for _, a := range linger {
+		if a.Action == "start" {
+			starts++
+		}
+	}
+	require.Equal(t, len(clip.Truth.Intrusions), starts, "each person who stayed over 8 s loitered once")
 }

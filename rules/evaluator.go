@@ -41,8 +41,8 @@ type Action string
 const (
 	// ActionStart opens an event with a duration (an intrusion).
 	ActionStart Action = "start"
-	// ActionUpdate is reserved for events whose objects change while open
-	// (crowd_dwell); no implemented rule emits it yet.
+	// ActionUpdate reports an open event that changed: a crowd_dwell whose peak
+	// count rose.
 	ActionUpdate Action = "update"
 	// ActionEnd closes the event of the same EventID.
 	ActionEnd Action = "end"
@@ -68,8 +68,12 @@ type Event struct {
 	// Objects are the objects involved, as seen in that frame (for an end
 	// caused by a track disappearing: as last seen).
 	Objects []Object
-	// Duration is, for intrusion, how long the object has been inside the zone.
+	// Duration is, for intrusion and loitering, how long the object has been
+	// inside the zone; for crowd_dwell, how long the gathering has lasted.
 	Duration time.Duration
+	// Count and PeakCount are, for crowd_dwell, the objects in the zone now and
+	// the most seen during the episode.
+	Count, PeakCount int
 }
 
 // Evaluator runs the rules of one camera over its observations. It is not safe
@@ -106,8 +110,10 @@ func newRuleEval(camera string, r Rule) ruleEval {
 	switch r.Type {
 	case TypeTripwire:
 		return newTripwire(camera, r)
-	case TypeIntrusion:
+	case TypeIntrusion, TypeLoitering:
 		return newIntrusion(camera, r)
+	case TypeCrowdDwell:
+		return newCrowd(camera, r)
 	}
 	return nil
 }

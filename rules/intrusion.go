@@ -2,7 +2,7 @@ package rules
 
 import "time"
 
-// intrusion tracks each track's stay in the zone. A stay of MinDuration opens
+// intrusion tracks each track's stay in the zone (intrusion and loitering rules). A stay of MinDuration opens
 // an event (start); leaving the zone or disappearing closes it (end). After an
 // end, Cooldown holds back every new start of the rule; a stay that reaches
 // MinDuration during the cooldown starts when the cooldown is over.
@@ -77,7 +77,7 @@ func (z *intrusion) end(id uint64, o Object, t time.Time, out []Event) []Event {
 func (z *intrusion) event(st *stay, a Action, t time.Time) Event {
 	return Event{
 		EventID: st.eventID, RuleID: z.r.ID, RuleName: z.r.Name, Camera: z.camera,
-		Type: TypeIntrusion, Action: a, Time: t, Objects: []Object{st.obj},
+		Type: z.r.Type, Action: a, Time: t, Objects: []Object{st.obj},
 		Duration: max(t.Sub(st.entered), 0),
 	}
 }

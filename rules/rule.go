@@ -1,6 +1,6 @@
-// Package rules holds the e-fence rule model (tripwires and intrusion zones), its
-// YAML form and validation, and the per-camera evaluator that turns tracked
-// objects into events. It is pure computation: no goroutines, no clock (time
+// Package rules holds the e-fence rule model (tripwires, intrusion and loitering
+// zones, crowd dwell), its YAML form and validation, and the per-camera evaluator
+// that turns tracked objects into events. It is pure computation: no goroutines, no clock (time
 // comes with each observation), no I/O besides LoadFile.
 package rules
 
@@ -32,8 +32,17 @@ type Rule struct {
 	// Polygon is the intrusion zone: at least 3 points, not self-intersecting.
 	Polygon []Point
 	// MinDuration is how long an object must stay in the zone before an
-	// intrusion starts.
+	// intrusion or loitering event starts, and how long a crowd must hold
+	// MinCount before a crowd_dwell event starts.
 	MinDuration time.Duration
+	// MinCount is, for crowd_dwell, how many objects in the zone make a crowd.
+	MinCount int
+	// ClearCount is, for crowd_dwell, the count below which a crowd is breaking
+	// up; 0 means MinCount.
+	ClearCount int
+	// ClearDuration is, for crowd_dwell, how long the count must stay below
+	// ClearCount before the event ends.
+	ClearDuration time.Duration
 }
 
 // Type is the kind of a rule. A new kind adds a constant here, a case in
@@ -47,7 +56,35 @@ const (
 	// TypeIntrusion fires start and end events around each stay of a track
 	// inside a polygon that lasts at least MinDuration.
 	TypeIntrusion Type = "intrusion"
+	// TypeLoitering is intrusion's state machine for long stays (someone hanging
+	// about a place): start once one track has been inside MinDuration, end when
+	// it leaves.
+	TypeLoitering Type = "loitering"
+	// TypeCrowdDwell ("people gathering too long", 聚集超时): start once at least
+	// MinCount objects have been inside the polygon for MinDuration; update when
+	// the peak count rises; end once the count has stayed below ClearCount for
+	// ClearDuration. One event id per episode.
+	TypeCrowdDwell Type = "crowd_dwell"
 )
+
+// DefaultClearDuration is a crowd_dwell rule's ClearDuration when it sets none.
+const DefaultClearDuration = 5 * time.Second
+
+// clearCount is the count under which a crowd is breaking up.
+func (r *Rule) clearCount() int {
+	if r.ClearCount > 0 {
+		return r.ClearCount
+	}
+	return r.MinCount
+}
+
+// clearDuration is how long a crowd must stay broken up before its event ends.
+func (r *Rule) clearDuration() time.Duration {
+	if r.ClearDuration > 0 {
+		return r.ClearDuration
+	}
+	return DefaultClearDuration
+}
 
 // Direction filters tripwire crossings by the side they come from.
 type Direction string

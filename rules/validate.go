@@ -42,15 +42,24 @@ func (r Rule) ValidateAt(prefix string) error {
 	errs = append(errs, r.checkClasses()...)
 	add(checkNonNegative("cooldown", r.Cooldown.Seconds()))
 	add(checkNonNegative("min_duration", r.MinDuration.Seconds()))
+	add(checkNonNegative("clear_duration", r.ClearDuration.Seconds()))
 	switch r.Type {
 	case TypeTripwire:
 		errs = append(errs, r.checkTripwire()...)
-	case TypeIntrusion:
+		errs = append(errs, r.checkNoCrowd()...)
+	case TypeIntrusion, TypeLoitering:
 		errs = append(errs, r.checkIntrusion()...)
+		errs = append(errs, r.checkNoCrowd()...)
+		if r.Type == TypeLoitering && r.MinDuration <= 0 {
+			add(fieldErr("min_duration", "required for loitering: how long one object may stay"))
+		}
+	case TypeCrowdDwell:
+		errs = append(errs, r.checkIntrusion()...)
+		errs = append(errs, r.checkCrowd()...)
 	case "":
-		add(fieldErr("type", "required (tripwire or intrusion)"))
+		add(fieldErr("type", "required (%s)", typeList))
 	default:
-		add(fieldErr("type", "unknown type %q (want tripwire or intrusion)", r.Type))
+		add(fieldErr("type", "unknown type %q (want %s)", r.Type, typeList))
 	}
 	return under(prefix, errors.Join(errs...))
 }
@@ -163,13 +172,18 @@ func (r *Rule) checkTripwire() []error {
 	return errs
 }
 
+// typeList names the rule types for error messages.
+const typeList = "tripwire, intrusion, loitering or crowd_dwell"
+
+// checkIntrusion checks the zone rules' common fields (intrusion, loitering,
+// crowd_dwell).
 func (r *Rule) checkIntrusion() []error {
 	var errs []error
 	if r.Line != ([2]Point{}) {
-		errs = append(errs, fieldErr("line", "not used by intrusion rules"))
+		errs = append(errs, fieldErr("line", "not used by %s rules", r.Type))
 	}
 	if r.Direction != "" {
-		errs = append(errs, fieldErr("direction", "not used by intrusion rules"))
+		errs = append(errs, fieldErr("direction", "not used by %s rules", r.Type))
 	}
 	if err := checkPolygon(r.Polygon); err != nil {
 		errs = append(errs, err)
@@ -218,3 +232,35 @@ func collinear(poly []Point) bool {
 	}
 	return true
 }
+
+// checkNoCrowd rejects the crowd fields on other rule types.
+func (r *Rule) checkNoCrowd() []error {
+	var errs []error
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"min_count", r.MinCount != 0}, {"clear_count", r.ClearCount != 0}, {"clear_duration", r.ClearDuration != 0}} {
+		if f.set {
+			errs = append(errs, fieldErr(f.name, "only used by crowd_dwell rules"))
+		}
+	}
+	return errs
+}
+
+// checkCrowd checks crowd_dwell's counts.
+func (r *Rule) checkCrowd() []error {
+	var errs []error
+	switch {
+	case r.MinCount < 1:
+		errs = append(errs, fieldErr("min_count", "want at least 1 object, got %d", r.MinCount))
+	case r.MinCount > maxCrowd:
+		errs = append(errs, fieldErr("min_count", "want at most %d, got %d", maxCrowd, r.MinCount))
+	}
+	if r.ClearCount < 0 || (r.MinCount >= 1 && r.ClearCount > r.MinCount) {
+		errs = append(errs, fieldErr("clear_count", "want 1–min_count (0 or absent: min_count), got %d", r.ClearCount))
+	}
+	return errs
+}
+
+// maxCrowd bounds min_count: the trackers follow at most a few hundred objects.
+const maxCrowd = 1000

@@ -28,8 +28,19 @@ func TestValidate(t *testing.T) {
 		{"id with a space", tripwire(func(r *rules.Rule) { r.ID = "front door" }), `id: "front door" has spaces or unprintable characters`},
 		{"missing camera", tripwire(func(r *rules.Rule) { r.Camera = "" }), "camera: required"},
 		{"name with a newline", tripwire(func(r *rules.Rule) { r.Name = "a\nb" }), `name: "a\nb" has control characters or invalid UTF-8`},
-		{"missing type", tripwire(func(r *rules.Rule) { r.Type = "" }), "type: required (tripwire or intrusion)"},
-		{"unknown type", tripwire(func(r *rules.Rule) { r.Type = "loitering" }), `type: unknown type "loitering" (want tripwire or intrusion)`},
+		{"missing type", tripwire(func(r *rules.Rule) { r.Type = "" }), "type: required (tripwire, intrusion, loitering or crowd_dwell)"},
+		{"unknown type", tripwire(func(r *rules.Rule) { r.Type = "counting" }), `type: unknown type "counting" (want tripwire, intrusion, loitering or crowd_dwell)`},
+		{"valid crowd_dwell", crowdRule(), ""},
+		{"valid crowd_dwell with clear count", crowdRule(func(r *rules.Rule) { r.ClearCount, r.ClearDuration = 3, 10*time.Second }), ""},
+		{"crowd_dwell min_count 0", crowdRule(func(r *rules.Rule) { r.MinCount = 0 }), "min_count: want at least 1 object, got 0"},
+		{"crowd_dwell clear_count above min_count", crowdRule(func(r *rules.Rule) { r.ClearCount = 9 }), "clear_count: want 1–min_count (0 or absent: min_count), got 9"},
+		{"crowd_dwell negative clear_duration", crowdRule(func(r *rules.Rule) { r.ClearDuration = -time.Second }), "clear_duration: negative"},
+		{"crowd_dwell with a line", crowdRule(func(r *rules.Rule) { r.Line = tripwire().Line }), "line: not used by crowd_dwell rules"},
+		{"crowd_dwell without a polygon", crowdRule(func(r *rules.Rule) { r.Polygon = nil }), "polygon: want at least 3 points, got 0"},
+		{"min_count on an intrusion", zone(func(r *rules.Rule) { r.MinCount = 3 }), "min_count: only used by crowd_dwell rules"},
+		{"clear_duration on a tripwire", tripwire(func(r *rules.Rule) { r.ClearDuration = time.Second }), "clear_duration: only used by crowd_dwell rules"},
+		{"valid loitering", zone(func(r *rules.Rule) { r.Type, r.MinDuration = rules.TypeLoitering, time.Minute }), ""},
+		{"loitering without min_duration", zone(func(r *rules.Rule) { r.Type, r.MinDuration = rules.TypeLoitering, 0 }), "min_duration: required for loitering: how long one object may stay"},
 		{"unknown class", tripwire(func(r *rules.Rule) { r.Classes = []string{"preson"} }),
 			`classes[0]: unknown class "preson" (want one of person, car, bicycle, motorcycle, bus, truck, object)`},
 		{"class twice", tripwire(func(r *rules.Rule) { r.Classes = []string{"car", "car"} }), `classes[1]: class "car" listed twice`},
@@ -96,4 +107,13 @@ func TestValidateRules(t *testing.T) {
 			`rules[2].direction: unknown direction "up" (want a_to_b, b_to_a or both)`+"\n"+
 			`rules[2].id: duplicate id "door" (also rules[0])`)
 	require.NoError(t, rules.ValidateRules("rules", []rules.Rule{tripwire(), zone()}))
+}
+
+func crowdRule(mods ...func(*rules.Rule)) rules.Rule {
+	r := zone()
+	r.Type, r.MinCount, r.MinDuration, r.Classes = rules.TypeCrowdDwell, 5, 30*time.Second, []string{"person"}
+	for _, m := range mods {
+		m(&r)
+	}
+	return r
 }

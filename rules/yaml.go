@@ -12,7 +12,7 @@ import (
 // ruleKeys lists the YAML keys of a rule, in the order MarshalYAML writes them.
 var ruleKeys = [...]string{
 	"id", "name", "camera", "type", "enabled", "classes", "cooldown",
-	"line", "direction", "polygon", "min_duration",
+	"line", "direction", "polygon", "min_duration", "min_count", "clear_count", "clear_duration",
 }
 
 // UnmarshalYAML reads one rule mapping strictly: unknown and repeated keys are
@@ -87,6 +87,12 @@ func (r *Rule) decodeField(key string, v *yaml.Node) error {
 		}
 	case "min_duration":
 		r.MinDuration, err = decodeDuration(v)
+	case "min_count":
+		err = decodeScalar(v, &r.MinCount, "a whole number")
+	case "clear_count":
+		err = decodeScalar(v, &r.ClearCount, "a whole number")
+	case "clear_duration":
+		r.ClearDuration, err = decodeDuration(v)
 	}
 	return err
 }
@@ -115,11 +121,15 @@ func (r Rule) MarshalYAML() (any, error) {
 		Direction   Direction `yaml:"direction,omitempty"`
 		Polygon     []Point   `yaml:"polygon,omitempty,flow"`
 		MinDuration string    `yaml:"min_duration,omitempty"`
+		MinCount    int       `yaml:"min_count,omitempty"`
+		ClearCount  int       `yaml:"clear_count,omitempty"`
+		ClearDur    string    `yaml:"clear_duration,omitempty"`
 	}
 	o := out{
 		ID: r.ID, Name: r.Name, Camera: r.Camera, Type: r.Type, Enabled: r.Enabled,
 		Classes: r.Classes, Direction: r.Direction, Polygon: r.Polygon,
 		Cooldown: formatDuration(r.Cooldown), MinDuration: formatDuration(r.MinDuration),
+		MinCount: r.MinCount, ClearCount: r.ClearCount, ClearDur: formatDuration(r.ClearDuration),
 	}
 	if r.Line != ([2]Point{}) {
 		o.Line = r.Line[:]

@@ -120,7 +120,9 @@ test('wall layout and paging', () => {
 test('URLs', () => {
   assert.equal(whepURL('cam-hd-001', 'sub'), '/api/v1/cameras/cam-hd-001/whep?stream=sub');
   assert.equal(whepURL('a b/c', 'main'), '/api/v1/cameras/a%20b%2Fc/whep?stream=main');
-  assert.equal(eventsURL('', ['tripwire', 'intrusion', 'crowd_dwell', 'plate']), '/api/v1/events/stream?replay=50');
+  assert.equal(eventsURL('', ['tripwire', 'intrusion', 'loitering', 'crowd_dwell', 'plate']), '/api/v1/events/stream?replay=50');
+  assert.equal(eventsURL('', ['tripwire', 'intrusion', 'crowd_dwell', 'plate']), '/api/v1/events/stream?replay=50&type=tripwire,intrusion,crowd_dwell,plate',
+    'leaving one type out filters');
   assert.equal(eventsURL('440512001002003', ['tripwire', 'plate']), '/api/v1/events/stream?replay=50&grid=440512001002003&type=tripwire,plate');
 });
 
@@ -143,8 +145,16 @@ test('alert formatting in Chinese', () => {
   }, t, now);
   assert.deepEqual(d, {
     title: '越线/绊线 · 触发', type: '越线/绊线', action: '触发', time: '09:05:07', camera: '东门', grid: '第1网格',
-    rule: '东门越线', direction: 'A→B', duration: '', objects: '行人',
+    rule: '东门越线', direction: 'A→B', duration: '', count: '', objects: '行人',
   });
+  const c = describeAlert({
+    type: 'crowd_dwell', action: 'end', frame_time: local.toISOString(), duration_ms: 125000, count: 2, peak_count: 7,
+    camera: { id: 'cam-1' }, rule: { id: 'sq', name: '广场聚集', type: 'crowd_dwell' }, objects: [],
+  }, t, now);
+  assert.equal(c.title, '人员聚集 · 结束');
+  assert.equal(c.count, '2人 (峰值7人)');
+  assert.equal(c.duration, '2:05');
+  assert.equal(typeLabel('loitering', t), '徘徊逗留');
 });
 
 test('dictionaries have the same keys', () => {

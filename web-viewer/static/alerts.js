@@ -10,7 +10,7 @@ import { backoffDelay } from './whep.js';
 import { store, emit } from './store.js';
 
 const $ = (id) => document.getElementById(id);
-const ALL_TYPES = ['tripwire', 'intrusion', 'crowd_dwell', 'plate'];
+const ALL_TYPES = ['tripwire', 'intrusion', 'loitering', 'crowd_dwell', 'plate'];
 // Only alerts emitted this recently flash their grid; replayed history does not.
 const FLASH_WINDOW_MS = 60000;
 
@@ -142,7 +142,7 @@ export const alertFeed = {
     time.textContent = d.time;
     head.append(type, action, time);
     const cam = line('alert-camera', d.camera);
-    const extra = [d.grid, d.rule, d.direction, d.duration && `${t('alerts.duration')} ${d.duration}`].filter(Boolean).join(' · ');
+    const extra = [d.grid, d.rule, d.direction, d.count, d.duration && `${t('alerts.duration')} ${d.duration}`].filter(Boolean).join(' · ');
     body.append(head, cam, line('alert-meta', extra));
     if (d.objects) body.append(line('alert-objects', d.objects));
     btn.append(thumb, body);

@@ -1,7 +1,7 @@
 // Formatting helpers for alerts, times and the wall layout. Pure functions, no DOM: each
 // takes the translator t(key) so node --test can drive them with the real dictionaries.
 
-const TYPES = ['tripwire', 'intrusion', 'crowd_dwell', 'plate'];
+const TYPES = ['tripwire', 'intrusion', 'loitering', 'crowd_dwell', 'plate'];
 const ACTIONS = ['start', 'update', 'end', 'pulse'];
 const DIRECTIONS = ['a_to_b', 'b_to_a'];
 
@@ -50,7 +50,8 @@ export function formatDuration(ms) {
 
 /**
  * The display fields of one alert message: { title, type, action, time, camera, grid,
- * rule, direction, duration, objects }, all strings, localised with t.
+ * rule, direction, duration, count, objects }, all strings, localised with t (count: crowd_dwell's
+ * current and peak count, '' for other types).
  */
 export function describeAlert(a, t, now = new Date()) {
   const type = typeLabel(a.type, t), action = actionLabel(a.action, t);
@@ -65,6 +66,8 @@ export function describeAlert(a, t, now = new Date()) {
     rule: (a.rule && (a.rule.name || a.rule.id)) || '',
     direction: directionLabel(a.direction, t),
     duration: formatDuration(a.duration_ms),
+    count: Number.isInteger(a.count) ? t('alerts.count', '{n}').replace('{n}', String(a.count)) +
+      (Number.isInteger(a.peak_count) && a.peak_count > a.count ? ` (${t('alerts.peak', '{n}').replace('{n}', String(a.peak_count))})` : '') : '',
     objects,
   };
 }
