@@ -27,8 +27,10 @@ type Alert struct {
 	Camera        AlertCamera `json:"camera"`
 	Grid          *AlertGrid  `json:"grid,omitempty"`
 	Rule          AlertRule   `json:"rule"`
-	Direction     string      `json:"direction,omitempty"`
-	DurationMS    *int64      `json:"duration_ms,omitempty"`
+	// Priority is the rule's: 1 (most urgent) to 4.
+	Priority   int    `json:"priority"`
+	Direction  string `json:"direction,omitempty"`
+	DurationMS *int64 `json:"duration_ms,omitempty"`
 	// Count and PeakCount: crowd_dwell only.
 	Count       *int          `json:"count,omitempty"`
 	PeakCount   *int          `json:"peak_count,omitempty"`
@@ -98,9 +100,12 @@ func newAlertContext(cfg *conf.Config, cam *conf.Camera) alertContext {
 
 // buildAlert turns a rules event into an alert document.
 func (ac *alertContext) buildAlert(ev rules.Event, messageID string, now time.Time, snapshotURL string) Alert {
-	name := ev.RuleName
-	if r, ok := ac.rules[ev.RuleID]; ok && name == "" {
-		name = r.Name
+	name, priority := ev.RuleName, rules.DefaultPriority
+	if r, ok := ac.rules[ev.RuleID]; ok {
+		priority = r.EffectivePriority()
+		if name == "" {
+			name = r.Name
+		}
 	}
 	a := Alert{
 		SchemaVersion: AlertSchemaVersion,
@@ -113,6 +118,7 @@ func (ac *alertContext) buildAlert(ev rules.Event, messageID string, now time.Ti
 		Camera:        ac.camera,
 		Grid:          ac.grid,
 		Rule:          AlertRule{ID: ev.RuleID, Name: name, Type: string(ev.Type)},
+		Priority:      priority,
 		Direction:     string(ev.Direction),
 		Objects:       make([]AlertObject, 0, len(ev.Objects)),
 		SnapshotURL:   snapshotURL,

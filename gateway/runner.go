@@ -24,12 +24,14 @@ type ruleRunner struct {
 }
 
 func newRuleRunner(cfg *conf.Config, cam *conf.Camera, now func() time.Time) *ruleRunner {
-	return &ruleRunner{
+	r := &ruleRunner{
 		eval:    rules.NewEvaluator(cam.ID, cfg.RulesFor(cam.ID)),
 		ac:      newAlertContext(cfg, cam),
 		updates: map[string]int{},
 		now:     now,
 	}
+	r.eval.SetLocation(cam.Zone())
+	return r
 }
 
 // setRules swaps in a new rule set (and camera metadata), carrying the state of
@@ -39,6 +41,7 @@ func (r *ruleRunner) setRules(cfg *conf.Config, cam *conf.Camera) []Alert {
 	defer r.mu.Unlock()
 	// Build ends with the old context, which still knows the removed rules' names.
 	evs := r.eval.SetRules(cfg.RulesFor(cam.ID))
+	r.eval.SetLocation(cam.Zone())
 	out := r.alertsLocked(evs, "")
 	r.ac = newAlertContext(cfg, cam)
 	return out

@@ -79,11 +79,13 @@ type Event struct {
 // Evaluator runs the rules of one camera over its observations. It is not safe
 // for concurrent use: the camera's pipeline goroutine owns it.
 type Evaluator struct {
-	camera string
-	evals  []ruleEval
-	last   time.Time // time of the latest observation
-	seen   map[uint64]bool
-	objs   []Object
+	camera   string
+	evals    []ruleEval
+	loc      *time.Location  // the camera's time zone, for schedules
+	disarmed map[string]bool // rules outside their schedule, by id
+	last     time.Time       // time of the latest observation
+	seen     map[uint64]bool
+	objs     []Object
 }
 
 // ruleEval is the state machine of one rule. A new rule type implements it and
@@ -122,9 +124,17 @@ func newRuleEval(camera string, r Rule) ruleEval {
 // enabled ones whose Camera is cameraID; pass validated rules (an invalid one
 // never fires, and of two rules with one id only the first counts).
 func NewEvaluator(cameraID string, rules []Rule) *Evaluator {
-	e := &Evaluator{camera: cameraID, seen: map[uint64]bool{}}
+	e := &Evaluator{camera: cameraID, seen: map[uint64]bool{}, disarmed: map[string]bool{}, loc: time.UTC}
 	e.SetRules(rules)
 	return e
+}
+
+// SetLocation sets the camera's time zone, in which rule schedules are read
+// (default UTC; the gateway passes the camera's, Asia/Shanghai unless set).
+func (e *Evaluator) SetLocation(loc *time.Location) {
+	if loc != nil {
+		e.loc = loc
+	}
 }
 
 // SetRules replaces the rule set. A rule whose id and type persist keeps its
@@ -179,7 +189,19 @@ func (e *Evaluator) Update(obs Observation) []Event {
 	}
 	f := &frame{t: obs.Time, objs: e.objs, present: e.seen}
 	var out []Event
-	for _, ev := range e.evals {
+	for i, ev := range e.evals {
+		r := ev.rule()
+		if !r.Schedule.Armed(obs.Time, e.loc) {
+			if !e.disarmed[r.ID] {
+				// Disarming ends open events and forgets every track, so re-arming
+				// later never fires for what happened meanwhile.
+				e.disarmed[r.ID] = true
+				out = ev.close(obs.Time, out)
+				e.evals[i] = newRuleEval(e.camera, *r)
+			}
+			continue
+		}
+		delete(e.disarmed, r.ID)
 		out = ev.update(f, out)
 	}
 	return out

@@ -43,6 +43,23 @@ type Rule struct {
 	// ClearDuration is, for crowd_dwell, how long the count must stay below
 	// ClearCount before the event ends.
 	ClearDuration time.Duration
+	// Priority is 1 (most urgent) to 4; 0 means DefaultPriority. Alerts carry it.
+	Priority int
+	// Schedule arms the rule in these windows only (camera's time zone); empty
+	// means always armed.
+	Schedule Schedule
+}
+
+// DefaultPriority is a rule's priority when it sets none: 3, "normal" on the
+// 1 (urgent) – 4 (informational) scale.
+const DefaultPriority = 3
+
+// EffectivePriority is the rule's priority with the default applied.
+func (r *Rule) EffectivePriority() int {
+	if r.Priority == 0 {
+		return DefaultPriority
+	}
+	return r.Priority
 }
 
 // Type is the kind of a rule. A new kind adds a constant here, a case in

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -43,6 +44,10 @@ func (r Rule) ValidateAt(prefix string) error {
 	add(checkNonNegative("cooldown", r.Cooldown.Seconds()))
 	add(checkNonNegative("min_duration", r.MinDuration.Seconds()))
 	add(checkNonNegative("clear_duration", r.ClearDuration.Seconds()))
+	if r.Priority < 0 || r.Priority > 4 {
+		add(fieldErr("priority", "want 1 (most urgent) to 4, got %d", r.Priority))
+	}
+	errs = append(errs, r.Schedule.check()...)
 	switch r.Type {
 	case TypeTripwire:
 		errs = append(errs, r.checkTripwire()...)
@@ -264,3 +269,25 @@ func (r *Rule) checkCrowd() []error {
 
 // maxCrowd bounds min_count: the trackers follow at most a few hundred objects.
 const maxCrowd = 1000
+
+// check validates windows built in code (YAML decoding already checks its own).
+func (s Schedule) check() []error {
+	var errs []error
+	for i, w := range s {
+		p := fmt.Sprintf("schedule[%d]", i)
+		switch {
+		case w.From < 0 || w.From >= 1440:
+			errs = append(errs, fieldErr(p+".from", "want 00:00–23:59"))
+		case w.To <= 0 || w.To > 1440:
+			errs = append(errs, fieldErr(p+".to", "want 00:01–24:00"))
+		case w.From == w.To:
+			errs = append(errs, fieldErr(p+".to", "same as from: an empty window"))
+		}
+		for j, d := range w.Days {
+			if d < time.Sunday || d > time.Saturday {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s.days[%d]", p, j), "not a weekday"))
+			}
+		}
+	}
+	return errs
+}

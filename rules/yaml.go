@@ -13,6 +13,7 @@ import (
 var ruleKeys = [...]string{
 	"id", "name", "camera", "type", "enabled", "classes", "cooldown",
 	"line", "direction", "polygon", "min_duration", "min_count", "clear_count", "clear_duration",
+	"priority", "schedule",
 }
 
 // UnmarshalYAML reads one rule mapping strictly: unknown and repeated keys are
@@ -93,6 +94,10 @@ func (r *Rule) decodeField(key string, v *yaml.Node) error {
 		err = decodeScalar(v, &r.ClearCount, "a whole number")
 	case "clear_duration":
 		r.ClearDuration, err = decodeDuration(v)
+	case "priority":
+		err = decodeScalar(v, &r.Priority, "a whole number 1–4")
+	case "schedule":
+		r.Schedule, err = decodeSchedule(v)
 	}
 	return err
 }
@@ -110,26 +115,29 @@ func knownKey(k string) bool {
 // empty optional fields.
 func (r Rule) MarshalYAML() (any, error) {
 	type out struct {
-		ID          string    `yaml:"id"`
-		Name        string    `yaml:"name,omitempty"`
-		Camera      string    `yaml:"camera"`
-		Type        Type      `yaml:"type"`
-		Enabled     bool      `yaml:"enabled"`
-		Classes     []string  `yaml:"classes,omitempty,flow"`
-		Cooldown    string    `yaml:"cooldown,omitempty"`
-		Line        []Point   `yaml:"line,omitempty,flow"`
-		Direction   Direction `yaml:"direction,omitempty"`
-		Polygon     []Point   `yaml:"polygon,omitempty,flow"`
-		MinDuration string    `yaml:"min_duration,omitempty"`
-		MinCount    int       `yaml:"min_count,omitempty"`
-		ClearCount  int       `yaml:"clear_count,omitempty"`
-		ClearDur    string    `yaml:"clear_duration,omitempty"`
+		ID          string           `yaml:"id"`
+		Name        string           `yaml:"name,omitempty"`
+		Camera      string           `yaml:"camera"`
+		Type        Type             `yaml:"type"`
+		Enabled     bool             `yaml:"enabled"`
+		Classes     []string         `yaml:"classes,omitempty,flow"`
+		Cooldown    string           `yaml:"cooldown,omitempty"`
+		Line        []Point          `yaml:"line,omitempty,flow"`
+		Direction   Direction        `yaml:"direction,omitempty"`
+		Polygon     []Point          `yaml:"polygon,omitempty,flow"`
+		MinDuration string           `yaml:"min_duration,omitempty"`
+		MinCount    int              `yaml:"min_count,omitempty"`
+		ClearCount  int              `yaml:"clear_count,omitempty"`
+		ClearDur    string           `yaml:"clear_duration,omitempty"`
+		Priority    int              `yaml:"priority,omitempty"`
+		Schedule    []map[string]any `yaml:"schedule,omitempty"`
 	}
 	o := out{
 		ID: r.ID, Name: r.Name, Camera: r.Camera, Type: r.Type, Enabled: r.Enabled,
 		Classes: r.Classes, Direction: r.Direction, Polygon: r.Polygon,
 		Cooldown: formatDuration(r.Cooldown), MinDuration: formatDuration(r.MinDuration),
 		MinCount: r.MinCount, ClearCount: r.ClearCount, ClearDur: formatDuration(r.ClearDuration),
+		Priority: r.Priority, Schedule: marshalSchedule(r.Schedule),
 	}
 	if r.Line != ([2]Point{}) {
 		o.Line = r.Line[:]

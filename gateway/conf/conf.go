@@ -8,6 +8,9 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"time"
+	// Time zones for camera schedules even where the system has no zoneinfo.
+	_ "time/tzdata"
 
 	"gopkg.in/yaml.v3"
 
@@ -140,8 +143,23 @@ type Camera struct {
 	// whose polygon contains Location.
 	Grid     string    `yaml:"grid"`
 	Location *Location `yaml:"location"`
-	Enabled  *bool     `yaml:"enabled"`
-	Analysis Analysis  `yaml:"analysis"`
+	// TimeZone is the IANA zone rule schedules are read in (default Asia/Shanghai).
+	TimeZone string   `yaml:"timezone"`
+	Enabled  *bool    `yaml:"enabled"`
+	Analysis Analysis `yaml:"analysis"`
+}
+
+// DefaultTimeZone is a camera's time zone when it names none.
+const DefaultTimeZone = "Asia/Shanghai"
+
+// Zone returns the camera's time zone (validated when the config loaded; UTC
+// if it cannot be found).
+func (c *Camera) Zone() *time.Location {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // IsEnabled reports whether the camera is pulled at all (default true).
@@ -276,6 +294,9 @@ func (c *Config) fillDefaults() {
 		}
 		if cam.Transport == "" {
 			cam.Transport = "auto"
+		}
+		if cam.TimeZone == "" {
+			cam.TimeZone = DefaultTimeZone
 		}
 		if cam.Analysis.FPS == 0 {
 			cam.Analysis.FPS = 5

@@ -213,6 +213,9 @@ func (c *Config) validateCameras(mode Mode) error {
 		if !slices.Contains([]string{"auto", "tcp", "udp"}, cam.Transport) {
 			return &FieldError{Path: p + ".transport", Msg: fmt.Sprintf("unknown transport %q (auto, tcp, udp)", cam.Transport)}
 		}
+		if _, err := time.LoadLocation(cam.TimeZone); err != nil {
+			return &FieldError{Path: p + ".timezone", Msg: fmt.Sprintf("unknown time zone %q (an IANA name such as Asia/Shanghai)", cam.TimeZone)}
+		}
 		if cam.Grid != "" && c.Grid(cam.Grid) == nil {
 			return &FieldError{Path: p + ".grid", Msg: fmt.Sprintf("unknown grid %q", cam.Grid)}
 		}
