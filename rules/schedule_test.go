@@ -48,7 +48,7 @@ func TestScheduleYAML(t *testing.T) {
 	base := "{id: z, camera: c, type: intrusion, polygon: [[0.1, 0.1], [0.9, 0.1], [0.5, 0.9]], "
 	for _, tc := range []struct {
 		name, in, err string
-		want         rules.Schedule
+		want          rules.Schedule
 	}{
 		{name: "windows", in: `schedule: [{days: [mon, FRI], from: "08:00", to: "18:30"}, {from: "22:00", to: "06:00"}, {from: "00:00", to: "24:00"}]}`,
 			want: rules.Schedule{{Days: []time.Weekday{time.Monday, time.Friday}, From: 480, To: 1110}, {From: 1320, To: 360}, {From: 0, To: 1440}}},
