@@ -153,7 +153,7 @@ func (e *Evaluator) SetRules(rules []Rule) []Event {
 		if r.Camera != e.camera || !r.Enabled || taken[r.ID] {
 			continue
 		}
-		r.Classes, r.Polygon = slices.Clone(r.Classes), slices.Clone(r.Polygon)
+		r.Classes, r.Polygon, r.Polyline = slices.Clone(r.Classes), slices.Clone(r.Polygon), slices.Clone(r.Polyline)
 		if prev, ok := old[r.ID]; ok && prev.rule().Type == r.Type {
 			prev.carry(r)
 			next = append(next, prev)

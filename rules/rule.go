@@ -27,6 +27,9 @@ type Rule struct {
 	// Line is the tripwire, drawn from Line[0] to Line[1]. Side A is the
 	// left-hand side of someone walking it in that direction on screen.
 	Line [2]Point
+	// Polyline is a tripwire of several segments (instead of Line), drawn from
+	// its first point to its last; side A is again on the walker's left.
+	Polyline []Point
 	// Direction filters tripwire crossings; empty means both.
 	Direction Direction
 	// Polygon is the intrusion zone: at least 3 points, not self-intersecting.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -15,9 +16,21 @@ type tripwire struct {
 }
 
 type wireTrack struct {
-	crosser
+	crossers []crosser // one per segment of the line
 	fired    bool
 	lastFire time.Time
+}
+
+// segments returns the tripwire's segments: one for Line, several for Polyline.
+func (r *Rule) segments() [][2]Point {
+	if len(r.Polyline) < 2 {
+		return [][2]Point{r.Line}
+	}
+	out := make([][2]Point, 0, len(r.Polyline)-1)
+	for i := 0; i+1 < len(r.Polyline); i++ {
+		out = append(out, [2]Point{r.Polyline[i], r.Polyline[i+1]})
+	}
+	return out
 }
 
 func newTripwire(camera string, r Rule) *tripwire {
@@ -26,14 +39,27 @@ func newTripwire(camera string, r Rule) *tripwire {
 
 func (w *tripwire) rule() *Rule { return &w.r }
 
+// update steps every track over every segment. A foot point passing through a
+// joint of a polyline crosses two segments in one step: that is one crossing.
 func (w *tripwire) update(f *frame, out []Event) []Event {
+	segs := w.r.segments()
 	for _, o := range f.objs {
 		st := w.tracks[o.TrackID]
 		if st == nil {
-			st = &wireTrack{}
+			st = &wireTrack{crossers: make([]crosser, len(segs))}
 			w.tracks[o.TrackID] = st
 		}
-		dir, at, crossed := st.step(w.r.Line[0], w.r.Line[1], o.Foot, jitterBand(w.r.Line[0], w.r.Line[1], o.Box), f.t)
+		var (
+			dir     Direction
+			at      time.Time
+			crossed bool
+		)
+		for i, sg := range segs {
+			d, t, ok := st.crossers[i].step(sg[0], sg[1], o.Foot, jitterBand(sg[0], sg[1], o.Box), f.t)
+			if ok && !crossed {
+				dir, at, crossed = d, t, true
+			}
+		}
 		if !crossed || !w.r.accepts(dir) || !w.r.matchesClass(o.Class) {
 			continue
 		}
@@ -56,9 +82,10 @@ func (w *tripwire) update(f *frame, out []Event) []Event {
 // carry keeps cooldowns; if the line moved, where each track stands relative
 // to it is learnt afresh.
 func (w *tripwire) carry(r Rule) {
-	if r.Line != w.r.Line {
+	if r.Line != w.r.Line || !slices.Equal(r.Polyline, w.r.Polyline) {
+		n := len(r.segments())
 		for _, st := range w.tracks {
-			st.crosser = crosser{}
+			st.crossers = make([]crosser, n)
 		}
 	}
 	w.r = r

@@ -153,15 +153,23 @@ func checkPoint(path string, p Point) *FieldError {
 
 func (r *Rule) checkTripwire() []error {
 	var errs []error
-	bad := false
-	for i, p := range r.Line {
-		if err := checkPoint(fmt.Sprintf("line[%d]", i), p); err != nil {
+	if len(r.Polyline) > 0 {
+		if r.Line != ([2]Point{}) {
+			errs = append(errs, fieldErr("polyline", "give line or polyline, not both"))
+		} else if err := checkPolyline(r.Polyline); err != nil {
 			errs = append(errs, err)
-			bad = true
 		}
-	}
-	if !bad && r.Line[0] == r.Line[1] {
-		errs = append(errs, fieldErr("line", "zero-length line"))
+	} else {
+		bad := false
+		for i, p := range r.Line {
+			if err := checkPoint(fmt.Sprintf("line[%d]", i), p); err != nil {
+				errs = append(errs, err)
+				bad = true
+			}
+		}
+		if !bad && r.Line[0] == r.Line[1] {
+			errs = append(errs, fieldErr("line", "zero-length line"))
+		}
 	}
 	switch r.Direction {
 	case "", DirectionAToB, DirectionBToA, DirectionBoth:
@@ -186,6 +194,9 @@ func (r *Rule) checkIntrusion() []error {
 	var errs []error
 	if r.Line != ([2]Point{}) {
 		errs = append(errs, fieldErr("line", "not used by %s rules", r.Type))
+	}
+	if len(r.Polyline) > 0 {
+		errs = append(errs, fieldErr("polyline", "not used by %s rules", r.Type))
 	}
 	if r.Direction != "" {
 		errs = append(errs, fieldErr("direction", "not used by %s rules", r.Type))
@@ -290,4 +301,31 @@ func (s Schedule) check() []error {
 		}
 	}
 	return errs
+}
+
+// checkPolyline reports the first problem of a polyline tripwire.
+func checkPolyline(pl []Point) *FieldError {
+	switch {
+	case len(pl) < 2:
+		return fieldErr("polyline", "want at least 2 points, got %d", len(pl))
+	case len(pl) > maxPolygonPoints:
+		return fieldErr("polyline", "want at most %d points, got %d", maxPolygonPoints, len(pl))
+	}
+	for i, p := range pl {
+		path := fmt.Sprintf("polyline[%d]", i)
+		if err := checkPoint(path, p); err != nil {
+			return err
+		}
+		if i > 0 && p == pl[i-1] {
+			return fieldErr(path, "same point as the one before it (a zero-length segment)")
+		}
+	}
+	for i := 0; i+1 < len(pl); i++ {
+		for j := i + 2; j+1 < len(pl); j++ {
+			if segmentsIntersect(pl[i], pl[i+1], pl[j], pl[j+1]) {
+				return fieldErr("polyline", "self-intersecting: segments %d and %d cross", i, j)
+			}
+		}
+	}
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 // ruleKeys lists the YAML keys of a rule, in the order MarshalYAML writes them.
 var ruleKeys = [...]string{
 	"id", "name", "camera", "type", "enabled", "classes", "cooldown",
-	"line", "direction", "polygon", "min_duration", "min_count", "clear_count", "clear_duration",
+	"line", "polyline", "direction", "polygon", "min_duration", "min_count", "clear_count", "clear_duration",
 	"priority", "schedule",
 }
 
@@ -86,6 +86,11 @@ func (r *Rule) decodeField(key string, v *yaml.Node) error {
 		if len(r.Polygon) == 0 {
 			r.Polygon = nil
 		}
+	case "polyline":
+		r.Polyline, err = decodePoints(v)
+		if len(r.Polyline) == 0 {
+			r.Polyline = nil
+		}
 	case "min_duration":
 		r.MinDuration, err = decodeDuration(v)
 	case "min_count":
@@ -123,6 +128,7 @@ func (r Rule) MarshalYAML() (any, error) {
 		Classes     []string         `yaml:"classes,omitempty,flow"`
 		Cooldown    string           `yaml:"cooldown,omitempty"`
 		Line        []Point          `yaml:"line,omitempty,flow"`
+		Polyline    []Point          `yaml:"polyline,omitempty,flow"`
 		Direction   Direction        `yaml:"direction,omitempty"`
 		Polygon     []Point          `yaml:"polygon,omitempty,flow"`
 		MinDuration string           `yaml:"min_duration,omitempty"`
@@ -134,7 +140,7 @@ func (r Rule) MarshalYAML() (any, error) {
 	}
 	o := out{
 		ID: r.ID, Name: r.Name, Camera: r.Camera, Type: r.Type, Enabled: r.Enabled,
-		Classes: r.Classes, Direction: r.Direction, Polygon: r.Polygon,
+		Classes: r.Classes, Direction: r.Direction, Polygon: r.Polygon, Polyline: r.Polyline,
 		Cooldown: formatDuration(r.Cooldown), MinDuration: formatDuration(r.MinDuration),
 		MinCount: r.MinCount, ClearCount: r.ClearCount, ClearDur: formatDuration(r.ClearDuration),
 		Priority: r.Priority, Schedule: marshalSchedule(r.Schedule),
