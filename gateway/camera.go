@@ -85,6 +85,7 @@ func newCamera(g *Gateway, cfg *conf.Config, cam *conf.Camera) *camera {
 		c.subStream = streams.NewStream(cam.ID+"/sub", g.streamMetrics)
 	}
 	c.rules = newRuleRunner(cfg, cam, g.opts.Now)
+	c.rules.keepRecent(recentCapacity(cfg.DryRunWindow.D(), cam.Analysis.FPS))
 	return c
 }
 

@@ -21,6 +21,9 @@ type ruleRunner struct {
 	ac      alertContext
 	updates map[string]int // update messages sent per open event, for message ids
 	now     func() time.Time
+	loc     *time.Location // the camera's time zone, for schedules
+	// recent are the latest observations, for dry runs (nil keeps none).
+	recent *obsRing
 }
 
 func newRuleRunner(cfg *conf.Config, cam *conf.Camera, now func() time.Time) *ruleRunner {
@@ -30,8 +33,16 @@ func newRuleRunner(cfg *conf.Config, cam *conf.Camera, now func() time.Time) *ru
 		updates: map[string]int{},
 		now:     now,
 	}
-	r.eval.SetLocation(cam.Zone())
+	r.loc = cam.Zone()
+	r.eval.SetLocation(r.loc)
 	return r
+}
+
+// keepRecent makes the runner remember its latest n observations for dry runs.
+func (r *ruleRunner) keepRecent(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.recent = newObsRing(n)
 }
 
 // setRules swaps in a new rule set (and camera metadata), carrying the state of
@@ -41,7 +52,8 @@ func (r *ruleRunner) setRules(cfg *conf.Config, cam *conf.Camera) []Alert {
 	defer r.mu.Unlock()
 	// Build ends with the old context, which still knows the removed rules' names.
 	evs := r.eval.SetRules(cfg.RulesFor(cam.ID))
-	r.eval.SetLocation(cam.Zone())
+	r.loc = cam.Zone()
+	r.eval.SetLocation(r.loc)
 	out := r.alertsLocked(evs, "")
 	r.ac = newAlertContext(cfg, cam)
 	return out
@@ -65,6 +77,7 @@ func (r *ruleRunner) process(res *pipeline.Result, snapshot func() string) []Ale
 	obs := observation(res.Frame.CaptureTime, res.Tracks)
 	r.mu.Lock()
 	evs := r.eval.Update(obs)
+	r.recent.add(obs)
 	r.mu.Unlock()
 	if len(evs) == 0 {
 		return nil

@@ -31,6 +31,17 @@ func (e *FieldError) Error() string {
 	return b.String()
 }
 
+// FieldPath returns the field the error names (for API error lists).
+func (e *FieldError) FieldPath() string { return e.Path }
+
+// FieldMessage returns the problem without the field, with the YAML line if known.
+func (e *FieldError) FieldMessage() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s (line %d)", e.Msg, e.Line)
+	}
+	return e.Msg
+}
+
 func fieldErr(path, format string, args ...any) *FieldError {
 	return &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
 }

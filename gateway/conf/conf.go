@@ -30,11 +30,14 @@ type Config struct {
 	// cameras already analyse in parallel, one goroutine each, and OpenCV's worker
 	// threads spend 10–60% more CPU on the same work (docs/BENCHMARKS.md). Raise it
 	// for a few cameras on a heavy ONNX model, where latency matters more.
-	AnalysisThreads int          `yaml:"analysis_threads"`
-	Live            Live         `yaml:"live"`
-	Grids           []Grid       `yaml:"grids"`
-	Cameras         []Camera     `yaml:"cameras"`
-	Rules           []rules.Rule `yaml:"rules"`
+	AnalysisThreads int  `yaml:"analysis_threads"`
+	Live            Live `yaml:"live"`
+	// DryRunWindow is how much recent track history each analysed camera keeps so
+	// a rule can be tried over it (POST /api/v1/rules/dry-run); 0 keeps none.
+	DryRunWindow Duration     `yaml:"dry_run_window"`
+	Grids        []Grid       `yaml:"grids"`
+	Cameras      []Camera     `yaml:"cameras"`
+	Rules        []rules.Rule `yaml:"rules"`
 }
 
 // HTTP configures the control API, /metrics and snapshot serving.
@@ -271,6 +274,7 @@ func Default() *Config {
 		Log:             Log{Level: "info", Format: "text"},
 		Snapshots:       Snapshots{Retention: Duration(7 * 24 * 3600e9), MaxBytes: 2 << 30, Quality: 80},
 		AnalysisThreads: 1,
+		DryRunWindow:    Duration(60e9),
 		Live: Live{
 			IdleTimeout: Duration(15e9),
 			WebRTC:      WebRTC{QueueSize: 256},

@@ -72,6 +72,9 @@ func (c *Config) validateTop(mode Mode) error {
 	if c.AnalysisThreads < 0 || c.AnalysisThreads > 256 {
 		return &FieldError{Path: "analysis_threads", Msg: "must be 0 (one per CPU) to 256"}
 	}
+	if c.DryRunWindow < 0 || c.DryRunWindow > Duration(10*time.Minute) {
+		return &FieldError{Path: "dry_run_window", Msg: "must be 0 (off) to 10m"}
+	}
 	if err := c.Live.validate(); err != nil {
 		return err
 	}

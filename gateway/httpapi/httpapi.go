@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -87,6 +88,9 @@ type Core interface {
 	Cameras() []CameraStatus
 	Grids() GridCollection
 	UI() UIConfig
+	// DryRun tries a rule (body, YAML or JSON; or the configured rule ruleID when
+	// body is empty) over its camera's recent tracks.
+	DryRun(ruleID string, body []byte) (DryRunResult, error)
 	Readiness() Readiness
 	// Reload re-reads the configuration; it returns the validation error, if any,
 	// and keeps the running configuration in that case.
@@ -168,6 +172,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/ui", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Core.UI())
 	})
+	mux.HandleFunc("POST /api/v1/rules/dry-run", s.dryRun)
+	mux.HandleFunc("POST /api/v1/rules/{id}/dry-run", s.dryRun)
 	if s.WHEP != nil { // the handler routes on the full path
 		mux.Handle("/api/v1/cameras/{id}/whep", s.WHEP)
 		mux.Handle("/api/v1/whep/sessions/{id}", s.WHEP)
@@ -180,6 +186,30 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux.HandleFunc("POST /-/reload", s.reload)
 	return mux
+}
+
+func (s *Server) dryRun(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	if len(body) > maxBody {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body over %d bytes", maxBody)})
+		return
+	}
+	res, err := s.Core.DryRun(r.PathValue("id"), body)
+	var fe *FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		writeJSON(w, http.StatusUnprocessableEntity, fe)
+	case errors.Is(err, ErrNotFound):
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+	case err != nil:
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+	default:
+		writeJSON(w, http.StatusOK, res)
+	}
 }
 
 func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {

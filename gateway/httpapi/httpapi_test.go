@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,6 +34,16 @@ func (f *fakeCore) Grids() GridCollection {
 		Properties: GridProperty{Code: "440512001", Name: "达濠街道", Level: "street", Cameras: []string{}, SubtreeCameras: []string{"cam-1"}}}}}
 }
 
+func (f *fakeCore) DryRun(ruleID string, body []byte) (DryRunResult, error) {
+	switch {
+	case ruleID == "nope":
+		return DryRunResult{}, fmt.Errorf("rule %q: %w", ruleID, ErrNotFound)
+	case string(body) == "bad":
+		return DryRunResult{}, FieldErrorsOf(errors.Join(errors.New("polygon: want at least 3 points, got 2"), errors.New("no field here")))
+	}
+	return DryRunResult{Camera: "cam-1", Rule: ruleID, Frames: 3, Alerts: []any{}}, nil
+}
+
 func (f *fakeCore) UI() UIConfig { return UIConfig{Title: "锐眼", TourDwellS: 10, Language: "zh-CN"} }
 
 func (f *fakeCore) Readiness() Readiness {
@@ -40,6 +52,28 @@ func (f *fakeCore) Readiness() Readiness {
 
 func (f *fakeCore) Reload(context.Context) error { return f.reloadErr }
 
+func TestDryRunErrors(t *testing.T) {
+	s := &Server{Listen: "127.0.0.1:0", Core: &fakeCore{}, Gatherer: prometheus.NewRegistry(), Logger: slog.New(slog.DiscardHandler)}
+	require.NoError(t, s.Start())
+	defer func() { require.NoError(t, s.Close()) }()
+	post := func(body string) (int, string) {
+		resp, err := http.Post("http://"+s.Addr()+"/api/v1/rules/dry-run", "application/yaml", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	code, body := post("bad")
+	require.Equal(t, http.StatusUnprocessableEntity, code)
+	var fe FieldErrors
+	require.NoError(t, json.Unmarshal([]byte(body), &fe))
+	require.Equal(t, []FieldError{{Field: "polygon", Message: "want at least 3 points, got 2"}, {Field: "body", Message: "no field here"}}, fe.Errors,
+		"one error per field, each naming it")
+	code, _ = post(strings.Repeat("x", maxBody+1))
+	require.Equal(t, http.StatusRequestEntityTooLarge, code)
+}
+
 func TestRoutes(t *testing.T) {
 	core := &fakeCore{}
 	reg := prometheus.NewRegistry()
@@ -47,8 +81,12 @@ func TestRoutes(t *testing.T) {
 	require.NoError(t, s.Start())
 	defer func() { require.NoError(t, s.Close()) }()
 	base := "http://" + s.Addr()
-	do := func(method, path string) (int, string) {
-		req, err := http.NewRequest(method, base+path, nil)
+	do := func(method, path string, body ...string) (int, string) {
+		var rd io.Reader
+		if len(body) > 0 {
+			rd = strings.NewReader(body[0])
+		}
+		req, err := http.NewRequest(method, base+path, rd)
 		require.NoError(t, err)
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
@@ -70,6 +108,9 @@ func TestRoutes(t *testing.T) {
 		{"grids", "GET", "/api/v1/grids", nil, 200, `"geometry": null`},
 		{"ui", "GET", "/api/v1/ui", nil, 200, `"tour_dwell_s": 10`},
 		{"events off", "GET", "/api/v1/events/stream", nil, 404, ""},
+		{"dry run", "POST", "/api/v1/rules/fence-1/dry-run", nil, 200, `"frames": 3`},
+		{"dry run unknown rule", "POST", "/api/v1/rules/nope/dry-run", nil, 404, "not found"},
+		{"dry run needs POST", "GET", "/api/v1/rules/dry-run", nil, 405, ""},
 		{"metrics", "GET", "/metrics", nil, 200, ""},
 		{"reload ok", "POST", "/-/reload", func() { core.reloadErr = nil }, 200, "reloaded"},
 		{"reload refused", "POST", "/-/reload", func() { core.reloadErr = errors.New("cameras[0].url: required") }, 422, "cameras[0].url: required"},
