@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,7 +116,15 @@ type Server struct {
 	ln   net.Listener
 	srv  *http.Server
 	done chan struct{}
+	// apiRoutes are the /api/v1 patterns Handler registered, checked against
+	// openapi.json by the tests.
+	apiRoutes []string
 }
+
+// openAPI is the API's OpenAPI 3 document, served at /api/v1/openapi.json.
+//
+//go:embed openapi.json
+var openAPI []byte
 
 // Start binds the listener and serves in an owned goroutine.
 func (s *Server) Start() error {
@@ -162,24 +171,33 @@ func (s *Server) Handler() http.Handler {
 	if s.Snapshots != nil {
 		mux.Handle("/snapshots/", s.Snapshots)
 	}
-	mux.HandleFunc("GET /api/v1/cameras", func(w http.ResponseWriter, _ *http.Request) {
+	s.apiRoutes = nil
+	api := func(pattern string, h http.Handler) {
+		s.apiRoutes = append(s.apiRoutes, pattern)
+		mux.Handle(pattern, h)
+	}
+	api("GET /api/v1/cameras", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Core.Cameras())
-	})
-	mux.HandleFunc("GET /api/v1/grids", func(w http.ResponseWriter, _ *http.Request) {
+	}))
+	api("GET /api/v1/grids", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/geo+json; charset=utf-8")
 		writeBody(w, http.StatusOK, s.Core.Grids())
-	})
-	mux.HandleFunc("GET /api/v1/ui", func(w http.ResponseWriter, _ *http.Request) {
+	}))
+	api("GET /api/v1/ui", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Core.UI())
-	})
-	mux.HandleFunc("POST /api/v1/rules/dry-run", s.dryRun)
-	mux.HandleFunc("POST /api/v1/rules/{id}/dry-run", s.dryRun)
-	if s.WHEP != nil { // the handler routes on the full path
-		mux.Handle("/api/v1/cameras/{id}/whep", s.WHEP)
-		mux.Handle("/api/v1/whep/sessions/{id}", s.WHEP)
+	}))
+	api("GET /api/v1/openapi.json", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(openAPI)
+	}))
+	api("POST /api/v1/rules/dry-run", http.HandlerFunc(s.dryRun))
+	api("POST /api/v1/rules/{id}/dry-run", http.HandlerFunc(s.dryRun))
+	if s.WHEP != nil { // the handler routes on the full path and method
+		api("/api/v1/cameras/{id}/whep", s.WHEP)
+		api("/api/v1/whep/sessions/{id}", s.WHEP)
 	}
 	if s.Events != nil {
-		mux.Handle("GET /api/v1/events/stream", s.Events)
+		api("GET /api/v1/events/stream", s.Events)
 	}
 	if s.Viewer != nil {
 		mux.Handle("/", s.Viewer)

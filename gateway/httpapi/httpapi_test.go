@@ -127,3 +127,51 @@ func TestRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenAPI: the document is OpenAPI 3, served as JSON, documents every /api/v1
+// route the server registers (no more, no less), and every documented operation
+// is routed (neither 404 nor 405).
+func TestOpenAPI(t *testing.T) {
+	stub := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	s := &Server{Listen: "127.0.0.1:0", Core: &fakeCore{}, Gatherer: prometheus.NewRegistry(),
+		WHEP: stub, Events: stub, Logger: slog.New(slog.DiscardHandler)}
+	require.NoError(t, s.Start())
+	defer func() { require.NoError(t, s.Close()) }()
+
+	resp, err := http.Get("http://" + s.Addr() + "/api/v1/openapi.json")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"))
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	require.True(t, strings.HasPrefix(doc.OpenAPI, "3."), doc.OpenAPI)
+
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		documented[path] = true
+		for method := range ops {
+			m := strings.ToUpper(method)
+			req, err := http.NewRequest(m, "http://"+s.Addr()+strings.ReplaceAll(path, "{id}", "x"), nil)
+			require.NoError(t, err)
+			r, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			r.Body.Close()
+			require.NotContains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed}, r.StatusCode, "%s %s is documented but not routed", m, path)
+		}
+	}
+	registered := map[string]bool{}
+	for _, p := range s.apiRoutes {
+		_, path, _ := strings.Cut(p, " ")
+		if path == "" {
+			path = p
+		}
+		registered[path] = true
+		require.True(t, documented[path], "route %q is not in openapi.json", p)
+	}
+	for path := range documented {
+		require.True(t, registered[path], "openapi.json documents %q, which no route serves", path)
+	}
+}
