@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -233,6 +234,15 @@ func fixedChanges(old, cfg *conf.Config) []string {
 	if old.DataDir != cfg.DataDir {
 		out = append(out, "data_dir")
 	}
+	if !reflect.DeepEqual(old.Live.WebRTC, cfg.Live.WebRTC) {
+		out = append(out, "live.webrtc")
+	}
+	if old.Live.UI.Dir != cfg.Live.UI.Dir {
+		out = append(out, "live.ui.dir")
+	}
+	if old.DryRunWindow != cfg.DryRunWindow {
+		out = append(out, "dry_run_window (applies to cameras started after it)")
+	}
 	return out
 }
 
@@ -241,6 +251,7 @@ func (g *Gateway) applyCameras(cfg *conf.Config, old *conf.Config) {
 	if old != nil {
 		// Settings that cannot change at run time keep their old values.
 		cfg.HTTP.Listen, cfg.Kafka.Brokers, cfg.DataDir = old.HTTP.Listen, old.Kafka.Brokers, old.DataDir
+		cfg.AnalysisThreads, cfg.Live.WebRTC, cfg.Live.UI.Dir = old.AnalysisThreads, old.Live.WebRTC, old.Live.UI.Dir
 	}
 	g.cfg = cfg
 	var stop []*camera
