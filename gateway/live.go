@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/whep"
@@ -47,6 +48,17 @@ func (g *Gateway) whepLookup(_ context.Context, req whep.Request) (whep.Source, 
 }
 
 // viewer returns the web viewer: embedded, or from live.ui.dir for front-end work.
+// Its Content-Security-Policy admits pictures from the map tile server and from the
+// public URL alert snapshots carry, as currently configured.
 func (g *Gateway) viewer(cfg *conf.Config) http.Handler {
-	return webviewer.Handler(webviewer.Options{Dir: cfg.Live.UI.Dir})
+	return webviewer.Handler(webviewer.Options{Dir: cfg.Live.UI.Dir, ImageOrigins: func() []string {
+		c := g.Config()
+		var out []string
+		for _, raw := range []string{c.Live.UI.TileURL, c.HTTP.PublicURL} {
+			if u, err := url.Parse(raw); err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https") {
+				out = append(out, u.Scheme+"://"+u.Host)
+			}
+		}
+		return out
+	}})
 }

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -33,7 +34,19 @@ type Options struct {
 	// on every request so front-end edits need no rebuild. Responses then carry
 	// Cache-Control: no-store.
 	Dir string
+	// ImageOrigins, when set, returns the origins (scheme://host[:port]) besides the
+	// page's own that pictures may come from: the map tile server and the host in
+	// alert snapshot URLs. It is called per request, so reloaded settings apply.
+	ImageOrigins func() []string
 }
+
+// csp is the Content-Security-Policy of every response; %s takes the extra image
+// origins. Scripts and connections (API, WHEP, SSE) are same-origin only; WebRTC media
+// (a MediaStream) is not governed by CSP. Inline styles are allowed for the
+// positions the scripts set.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:%s; media-src 'self' blob:; connect-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
 // FS returns the embedded viewer files with index.html at the root.
 func FS() fs.FS {
@@ -50,17 +63,41 @@ func FS() fs.FS {
 // for methods other than GET and HEAD.
 func Handler(opts Options) http.Handler {
 	if opts.Dir != "" {
-		return &assetHandler{files: os.DirFS(opts.Dir), dev: true}
+		return &assetHandler{files: os.DirFS(opts.Dir), dev: true, origins: opts.ImageOrigins}
 	}
-	return &assetHandler{files: FS(), etags: etagsOf(FS())}
+	return &assetHandler{files: FS(), etags: etagsOf(FS()), origins: opts.ImageOrigins}
 }
 
 // assetHandler serves files from one fs.FS. It holds no goroutines and no mutable state;
 // etags is filled once at construction for the embedded files.
 type assetHandler struct {
-	files fs.FS
-	dev   bool
-	etags map[string]string // embedded mode only: file name → strong ETag
+	files   fs.FS
+	dev     bool
+	etags   map[string]string // embedded mode only: file name → strong ETag
+	origins func() []string   // extra image origins for the CSP; may be nil
+}
+
+// policy returns the Content-Security-Policy with the current image origins; origins
+// that are not plain scheme://host[:port] values are left out.
+func (h *assetHandler) policy() string {
+	var extra strings.Builder
+	if h.origins != nil {
+		for _, o := range h.origins() {
+			if validOrigin(o) {
+				extra.WriteString(" " + o)
+			}
+		}
+	}
+	return fmt.Sprintf(csp, extra.String())
+}
+
+// validOrigin accepts http(s)://host[:port] with nothing a CSP would misread.
+func validOrigin(o string) bool {
+	rest, ok := strings.CutPrefix(o, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(o, "http://")
+	}
+	return ok && rest != "" && !strings.ContainsAny(rest, " ;,'\"/\\\t\n\r")
 }
 
 func (h *assetHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +119,7 @@ func (h *assetHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", contentType(name, data))
 	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Content-Security-Policy", h.policy())
 	if h.dev {
 		hdr.Set("Cache-Control", "no-store")
 	} else {

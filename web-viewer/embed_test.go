@@ -304,3 +304,25 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// TestContentSecurityPolicy: every asset is served with a same-origin policy that
+// admits pictures from the configured origins only, read per request.
+func TestContentSecurityPolicy(t *testing.T) {
+	origins := []string{"https://tiles.example.cn:8443", "http://10.0.0.9", "javascript:alert(1)", "https://x.cn/path", "https://a b"}
+	srv := serve(t, Options{ImageOrigins: func() []string { return origins }})
+	res, _ := get(t, srv, "GET", "/", nil)
+	p := res.Header.Get("Content-Security-Policy")
+	require.Contains(t, p, "default-src 'self'")
+	require.Contains(t, p, "script-src 'self';")
+	require.Contains(t, p, "connect-src 'self'")
+	require.Contains(t, p, "img-src 'self' data: blob: https://tiles.example.cn:8443 http://10.0.0.9;", "valid origins are admitted")
+	require.NotContains(t, p, "javascript:", "anything but a plain origin is left out")
+	require.NotContains(t, p, "x.cn/path")
+
+	origins = nil
+	res, _ = get(t, srv, "GET", "/app.js", nil)
+	require.Contains(t, res.Header.Get("Content-Security-Policy"), "img-src 'self' data: blob:;", "settings are read per request")
+
+	res, _ = get(t, serve(t, Options{}), "GET", "/", nil)
+	require.Contains(t, res.Header.Get("Content-Security-Policy"), "img-src 'self' data: blob:;")
+}
