@@ -20,17 +20,15 @@ func NewFramePool(n int) *FramePool {
 // Get returns a buffer of length size with at least spare bytes of capacity
 // beyond it (for SIMD writes past the last row). Its contents are undefined.
 func (p *FramePool) Get(size, spare int) []byte {
-	if p != nil {
-		for {
-			select {
-			case b := <-p.free:
-				if cap(b) >= size+spare {
-					return b[:size]
-				}
-				continue // another size (the stream changed); drop it
-			default:
+	for p != nil {
+		select {
+		case b := <-p.free:
+			if cap(b) >= size+spare {
+				return b[:size]
 			}
-			break
+			// another size (the stream changed): drop it and look again
+		default:
+			return make([]byte, size, size+spare)
 		}
 	}
 	return make([]byte, size, size+spare)

@@ -51,7 +51,10 @@ type camera struct {
 	runMu sync.Mutex // serialises reconcile
 	mu    sync.Mutex // guards what follows
 	meta  conf.Camera
-	pulls [2]*pull // by streamMain, streamSub
+	// gridPath is the camera's grid and its ancestors, for live-feed filters by a
+	// grid's subtree; derived with meta.
+	gridPath []string
+	pulls    [2]*pull // by streamMain, streamSub
 	// analysis worker
 	cancel  context.CancelFunc
 	done    chan struct{}
@@ -77,7 +80,7 @@ type pull struct {
 
 func newCamera(g *Gateway, cfg *conf.Config, cam *conf.Camera) *camera {
 	c := &camera{
-		g: g, id: cam.ID, cam: *cam, det: cfg.DetectorFor(cam), meta: *cam,
+		g: g, id: cam.ID, cam: *cam, det: cfg.DetectorFor(cam), meta: *cam, gridPath: gridPath(cfg, cam.Grid),
 		log:    g.opts.Logger.With("component", "camera", "camera", cam.ID),
 		stream: streams.NewStream(cam.ID, g.streamMetrics),
 	}
@@ -102,7 +105,7 @@ func (c *camera) start() { c.reconcile() }
 // update applies new rules and metadata in place; the RTSP session carries on.
 func (c *camera) update(cfg *conf.Config, cam *conf.Camera) {
 	c.mu.Lock()
-	c.meta = *cam
+	c.meta, c.gridPath = *cam, gridPath(cfg, cam.Grid)
 	c.mu.Unlock()
 	ends := c.rules.setRules(cfg, cam)
 	c.publish(ends)
@@ -337,8 +340,10 @@ func (c *camera) snapshot(res *pipeline.Result) string {
 
 // publish queues alerts for Kafka. The queue is durable and never blocks on Kafka.
 func (c *camera) publish(as []Alert) {
-	cfg := c.g.Config()
-	topic := cfg.Kafka.Topic
+	topic := c.g.Config().Kafka.Topic
+	c.mu.Lock()
+	path := c.gridPath
+	c.mu.Unlock()
 	for i := range as {
 		a := &as[i]
 		b, err := json.Marshal(a)
@@ -352,7 +357,7 @@ func (c *camera) publish(as []Alert) {
 			continue
 		}
 		c.g.m.alerts.WithLabelValues(c.id, a.Type, a.Action).Inc()
-		c.g.feedAlert(cfg, a, b)
+		c.g.feedAlert(a, path, b)
 		if c.g.opts.OnAlert != nil {
 			c.g.opts.OnAlert(*a)
 		}

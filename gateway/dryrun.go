@@ -72,19 +72,14 @@ func (r *ruleRunner) dryRun(rule rules.Rule) httpapi.DryRunResult {
 	return res
 }
 
-// maxDryRunBody caps a dry-run request body (one rule).
-const maxDryRunBody = 64 << 10
-
 // DryRun tries a rule over its camera's recent track history. body is the rule in
-// YAML or JSON (the configuration's rule form); with ruleID and an empty body, the
-// configured rule of that id is tried. Errors: *httpapi.FieldErrors for an invalid
+// YAML or JSON (the configuration's rule form), already capped by the HTTP API; with
+// ruleID and an empty body, the configured rule of that id is tried. Errors: *httpapi.FieldErrors for an invalid
 // rule (422), httpapi.ErrNotFound for an unknown rule id (404).
 func (g *Gateway) DryRun(ruleID string, body []byte) (httpapi.DryRunResult, error) {
 	cfg := g.Config()
 	var rule rules.Rule
 	switch {
-	case len(body) > maxDryRunBody:
-		return httpapi.DryRunResult{}, httpapi.FieldErrorsOf(fmt.Errorf("body: larger than %d bytes", maxDryRunBody))
 	case len(body) > 0:
 		if err := yaml.Unmarshal(body, &rule); err != nil {
 			return httpapi.DryRunResult{}, httpapi.FieldErrorsOf(err)

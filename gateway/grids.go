@@ -74,7 +74,7 @@ func geoPolygon(ring [][2]float64) *httpapi.GeoPolygon {
 }
 
 // gridPath returns code followed by its ancestors (nil for no grid), for live-feed
-// filters by a grid's subtree.
+// filters by a grid's subtree. Cameras derive it when their configuration changes.
 func gridPath(cfg *conf.Config, code string) []string {
 	parent := map[string]string{}
 	for _, gr := range cfg.Grids {
@@ -96,9 +96,9 @@ func (g *Gateway) UI() httpapi.UIConfig {
 	}
 }
 
-// feedEvent turns a queued alert into a live-feed event and counts it for the map
-// (starts and pulses only: one per event).
-func (g *Gateway) feedAlert(cfg *conf.Config, a *Alert, data []byte) {
+// feedAlert turns a queued alert into a live-feed event and counts it for the map
+// (starts and pulses only: one per event). path is the camera's grid path.
+func (g *Gateway) feedAlert(a *Alert, path []string, data []byte) {
 	grid := ""
 	if a.Grid != nil {
 		grid = a.Grid.Code
@@ -106,5 +106,5 @@ func (g *Gateway) feedAlert(cfg *conf.Config, a *Alert, data []byte) {
 	if a.Action == "start" || a.Action == "pulse" {
 		g.counts.Add(grid, a.captured)
 	}
-	g.feed.Publish(livefeed.Event{ID: a.MessageID, Grids: gridPath(cfg, grid), Type: a.Type, Data: data})
+	g.feed.Publish(livefeed.Event{ID: a.MessageID, Grids: path, Type: a.Type, Data: data})
 }

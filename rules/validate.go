@@ -209,20 +209,8 @@ func (r *Rule) checkIntrusion() []error {
 
 // checkPolygon reports the first problem of a zone polygon.
 func checkPolygon(poly []Point) *FieldError {
-	switch {
-	case len(poly) < 3:
-		return fieldErr("polygon", "want at least 3 points, got %d", len(poly))
-	case len(poly) > maxPolygonPoints:
-		return fieldErr("polygon", "want at most %d points, got %d", maxPolygonPoints, len(poly))
-	}
-	for i, p := range poly {
-		path := fmt.Sprintf("polygon[%d]", i)
-		if err := checkPoint(path, p); err != nil {
-			return err
-		}
-		if i > 0 && p == poly[i-1] {
-			return fieldErr(path, "same point as the one before it")
-		}
+	if err := checkVertices("polygon", poly, 3, "same point as the one before it"); err != nil {
+		return err
 	}
 	if last := len(poly) - 1; poly[last] == poly[0] {
 		return fieldErr(fmt.Sprintf("polygon[%d]", last), "repeats the first point (the polygon closes by itself)")
@@ -305,26 +293,36 @@ func (s Schedule) check() []error {
 
 // checkPolyline reports the first problem of a polyline tripwire.
 func checkPolyline(pl []Point) *FieldError {
-	switch {
-	case len(pl) < 2:
-		return fieldErr("polyline", "want at least 2 points, got %d", len(pl))
-	case len(pl) > maxPolygonPoints:
-		return fieldErr("polyline", "want at most %d points, got %d", maxPolygonPoints, len(pl))
-	}
-	for i, p := range pl {
-		path := fmt.Sprintf("polyline[%d]", i)
-		if err := checkPoint(path, p); err != nil {
-			return err
-		}
-		if i > 0 && p == pl[i-1] {
-			return fieldErr(path, "same point as the one before it (a zero-length segment)")
-		}
+	if err := checkVertices("polyline", pl, 2, "same point as the one before it (a zero-length segment)"); err != nil {
+		return err
 	}
 	for i := 0; i+1 < len(pl); i++ {
 		for j := i + 2; j+1 < len(pl); j++ {
 			if segmentsIntersect(pl[i], pl[i+1], pl[j], pl[j+1]) {
 				return fieldErr("polyline", "self-intersecting: segments %d and %d cross", i, j)
 			}
+		}
+	}
+	return nil
+}
+
+// checkVertices reports the first problem of the points of a polygon or polyline
+// named field: fewer than minPts or more than maxPolygonPoints points, a point
+// outside the image, or a point repeating the one before it (repeatMsg).
+func checkVertices(field string, pts []Point, minPts int, repeatMsg string) *FieldError {
+	switch {
+	case len(pts) < minPts:
+		return fieldErr(field, "want at least %d points, got %d", minPts, len(pts))
+	case len(pts) > maxPolygonPoints:
+		return fieldErr(field, "want at most %d points, got %d", maxPolygonPoints, len(pts))
+	}
+	for i, p := range pts {
+		path := fmt.Sprintf("%s[%d]", field, i)
+		if err := checkPoint(path, p); err != nil {
+			return err
+		}
+		if i > 0 && p == pts[i-1] {
+			return fieldErr(path, "%s", repeatMsg)
 		}
 	}
 	return nil

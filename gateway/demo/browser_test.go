@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sharpeyes/sharpeyes/testvideos/synth"
 )
 
 // chromiumPath is Debian's chromium, installed by scripts/setup.sh.
@@ -58,16 +55,7 @@ func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 // a grid, and its camera plays over WebRTC (frames decoded, counted with
 // requestVideoFrameCallback), and an alert shows up in the live feed.
 func TestBrowserLiveView(t *testing.T) {
-	clip := synth.ForTest(t, "tripwire-basic")
-	clips := t.TempDir()
-	copyFile(t, clip.Path, filepath.Join(clips, "tripwire-basic.h264"))
-	copyFile(t, clip.MetaPath, filepath.Join(clips, "tripwire-basic.clip.json"))
-	s, err := Start(Options{
-		ClipsDir: clips, HTTPListen: "127.0.0.1:0", KafkaListen: "127.0.0.1:0", RTSPListen: "127.0.0.1:0",
-		DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler),
-	})
-	require.NoError(t, err)
-	defer s.Close()
+	s := startDemo(t)
 	base := "http://" + s.Gateway.HTTPAddr()
 
 	tab := newBrowser(t, 90*time.Second)

@@ -28,21 +28,28 @@ func copyFile(t *testing.T, src, dst string) {
 	require.NoError(t, os.WriteFile(dst, b, 0o600))
 }
 
-// TestDemoAlertsFlow starts the demo as `make demo` does (every address on port 0,
-// one clip present, the others missing) and consumes its first alert from the
-// embedded broker with a standard Kafka client.
-func TestDemoAlertsFlow(t *testing.T) {
+// startDemo starts the demo as `make demo` does, with every address on port 0 and
+// only the tripwire-basic clip present (the other cameras stay offline); the test's
+// cleanup stops it.
+func startDemo(t *testing.T) *System {
+	t.Helper()
 	clip := synth.ForTest(t, "tripwire-basic")
 	clips := t.TempDir()
 	copyFile(t, clip.Path, filepath.Join(clips, "tripwire-basic.h264"))
 	copyFile(t, clip.MetaPath, filepath.Join(clips, "tripwire-basic.clip.json"))
-
 	s, err := Start(Options{
 		ClipsDir: clips, HTTPListen: "127.0.0.1:0", KafkaListen: "127.0.0.1:0", RTSPListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
-	defer s.Close()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// TestDemoAlertsFlow starts the demo (one clip present, the others missing) and
+// consumes its first alert from the embedded broker with a standard Kafka client.
+func TestDemoAlertsFlow(t *testing.T) {
+	s := startDemo(t)
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(s.Broker.ListenAddrs()...), kgo.ConsumeTopics(s.Config.Kafka.Topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))

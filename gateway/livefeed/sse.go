@@ -84,9 +84,10 @@ func send(rc *http.ResponseController, w http.ResponseWriter, s string) error {
 
 // oneLine keeps a field on one SSE line: JSON from encoding/json has no raw newlines,
 // but an id could.
-func oneLine(s string) string {
-	return strings.NewReplacer("\r", "", "\n", "").Replace(s)
-}
+func oneLine(s string) string { return lineBreaks.Replace(s) }
+
+// lineBreaks removes CR and LF; a Replacer is safe for concurrent use.
+var lineBreaks = strings.NewReplacer("\r", "", "\n", "")
 
 func parseQuery(r *http.Request) (Filter, int, error) {
 	q := r.URL.Query()

@@ -47,12 +47,7 @@ type handler struct {
 }
 
 func (h *handler) offer(w http.ResponseWriter, r *http.Request) {
-	h.cors(w)
-	if !hasContentType(r, typeSDP) {
-		h.fail(w, r, http.StatusUnsupportedMediaType, "Content-Type must be "+typeSDP)
-		return
-	}
-	body, ok := h.readBody(w, r)
+	body, ok := h.typedBody(w, r, typeSDP)
 	if !ok {
 		return
 	}
@@ -73,12 +68,7 @@ func (h *handler) offer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) patch(w http.ResponseWriter, r *http.Request) {
-	h.cors(w)
-	if !hasContentType(r, typeSDPFrag) {
-		h.fail(w, r, http.StatusUnsupportedMediaType, "Content-Type must be "+typeSDPFrag)
-		return
-	}
-	body, ok := h.readBody(w, r)
+	body, ok := h.typedBody(w, r, typeSDPFrag)
 	if !ok {
 		return
 	}
@@ -118,6 +108,17 @@ func (h *handler) options(allow string) http.HandlerFunc {
 }
 
 // readBody reads a capped body; on failure it has answered (413 or 400).
+// typedBody sets the CORS headers, refuses a Content-Type other than typ (415) and
+// reads the capped body; on false the answer has been written.
+func (h *handler) typedBody(w http.ResponseWriter, r *http.Request, typ string) (string, bool) {
+	h.cors(w)
+	if !hasContentType(r, typ) {
+		h.fail(w, r, http.StatusUnsupportedMediaType, "Content-Type must be "+typ)
+		return "", false
+	}
+	return h.readBody(w, r)
+}
+
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) (string, bool) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {

@@ -181,35 +181,28 @@ func (f *sdpFrag) marshal() string {
 		}
 		b.WriteString("\r\n")
 	}
-	if f.ICEUfrag != "" {
-		line("a=ice-ufrag:", f.ICEUfrag)
+	// ice writes the ICE attributes a session or a media section may carry.
+	ice := func(ufrag, pwd string, cands []string, end bool) {
+		if ufrag != "" {
+			line("a=ice-ufrag:", ufrag)
+		}
+		if pwd != "" {
+			line("a=ice-pwd:", pwd)
+		}
+		for _, c := range cands {
+			line("a=", c)
+		}
+		if end {
+			line("a=end-of-candidates")
+		}
 	}
-	if f.ICEPwd != "" {
-		line("a=ice-pwd:", f.ICEPwd)
-	}
-	for _, c := range f.Candidates {
-		line("a=", c)
-	}
-	if f.EndOfCandidates {
-		line("a=end-of-candidates")
-	}
+	ice(f.ICEUfrag, f.ICEPwd, f.Candidates, f.EndOfCandidates)
 	for _, m := range f.Media {
 		line("m=", m.Line)
 		if m.MID != "" {
 			line("a=mid:", m.MID)
 		}
-		if m.ICEUfrag != "" {
-			line("a=ice-ufrag:", m.ICEUfrag)
-		}
-		if m.ICEPwd != "" {
-			line("a=ice-pwd:", m.ICEPwd)
-		}
-		for _, c := range m.Candidates {
-			line("a=", c)
-		}
-		if m.EndOfCandidates {
-			line("a=end-of-candidates")
-		}
+		ice(m.ICEUfrag, m.ICEPwd, m.Candidates, m.EndOfCandidates)
 	}
 	return b.String()
 }

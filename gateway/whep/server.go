@@ -175,6 +175,11 @@ func (s *Server) offer(ctx context.Context, req Request, offerSDP, remoteAddr st
 func (s *Server) admit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.admitLocked()
+}
+
+// admitLocked is admit with s.mu held.
+func (s *Server) admitLocked() error {
 	switch {
 	case s.closed:
 		return errServerClosed
@@ -189,11 +194,8 @@ func (s *Server) admit() error {
 func (s *Server) register(sess *session) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case s.closed:
-		return errServerClosed
-	case len(s.sessions) >= s.cfg.MaxSessions:
-		return errTooManySessions
+	if err := s.admitLocked(); err != nil {
+		return err
 	}
 	s.sessions[sess.id] = sess
 	s.wg.Add(1)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/sharpeyes/sharpeyes/gateway"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/streams/simcam"
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 	"github.com/sharpeyes/sharpeyes/testvideos/synth"
 )
 
@@ -43,7 +43,7 @@ func startEnv(ctx context.Context) (*env, error) {
 	if e.clip, err = synth.GenerateContext(ctx, sc, ""); err != nil {
 		return nil, fmt.Errorf("generate the %s clip: %w", scene, err)
 	}
-	e.cams = simcam.New(simcam.Config{Listen: "127.0.0.1:0", Logger: quietLogger()})
+	e.cams = simcam.New(simcam.Config{Listen: "127.0.0.1:0", Logger: benchenv.QuietLogger()})
 	if err := e.cams.AddClip("cam", e.clip.Path, float64(e.clip.FPS)); err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ rules:
 		return nil, fmt.Errorf("benchmark configuration: %w", err)
 	}
 	e.reg = prometheus.NewRegistry()
-	if e.gw, err = gateway.New(cfg, gateway.Options{Logger: quietLogger(), Registry: e.reg}); err != nil {
+	if e.gw, err = gateway.New(cfg, gateway.Options{Logger: benchenv.QuietLogger(), Registry: e.reg}); err != nil {
 		e.close()
 		return nil, err
 	}
@@ -107,8 +107,4 @@ func (e *env) state(id string) string {
 		}
 	}
 	return ""
-}
-
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/sharpeyes/sharpeyes/streams"
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
 	"github.com/sharpeyes/sharpeyes/streams/unit"
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 )
 
 // onlineLimit bounds the wait for every camera to come online.
@@ -90,7 +91,7 @@ func startDecodeCam(ctx context.Context, id, url string, width int) *decodeCam {
 		CameraID: id,
 		Settings: rtspsource.Settings{URL: url, Transport: rtspsource.TransportAuto},
 		Writer:   c.stream,
-		Logger:   quietLogger(),
+		Logger:   benchenv.QuietLogger(),
 	}
 	c.sup.Start(ctx)
 	go c.decodeLoop(ctx, width)
@@ -132,7 +133,7 @@ func (c *decodeCam) decodeLoop(ctx context.Context, width int) {
 	})
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, streams.ErrReaderClosed) &&
 		!errors.Is(err, streams.ErrStreamClosed) {
-		quietLogger().Warn("decode-only reader stopped", "camera", c.stream.CameraID(), "err", fmt.Sprint(err))
+		benchenv.QuietLogger().Warn("decode-only reader stopped", "camera", c.stream.CameraID(), "err", fmt.Sprint(err))
 	}
 }
 

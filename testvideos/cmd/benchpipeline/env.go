@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/sharpeyes/sharpeyes/streams/simcam"
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 	"github.com/sharpeyes/sharpeyes/testvideos/synth"
 )
 
@@ -47,7 +46,7 @@ func startEnv(ctx context.Context, n, nTopics int) (*env, error) {
 	}
 	e := &env{clip: clip}
 	e.cams = simcam.New(simcam.Config{
-		Listen: "127.0.0.1:0", Logger: quietLogger(),
+		Listen: "127.0.0.1:0", Logger: benchenv.QuietLogger(),
 		OnFrame: e.onFrame,
 	})
 	for i := range n {
@@ -95,9 +94,4 @@ func (e *env) counters() counters { return counters{Sent: float64(e.sent.Load())
 
 func (e *env) clipDesc() string {
 	return fmt.Sprintf("synth %s %dx%d %d fps (%s)", scene, e.clip.Width, e.clip.Height, e.clip.FPS, e.clip.Path)
-}
-
-// quietLogger drops everything below warnings: the phases are measured, not narrated.
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }

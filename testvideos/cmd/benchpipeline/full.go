@@ -12,6 +12,7 @@ import (
 
 	"github.com/sharpeyes/sharpeyes/gateway"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
+	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
 )
 
 // rulesFor are gateway/e2e_test.go's tripwireRules for one camera: a tripwire across
@@ -68,7 +69,7 @@ func fullPhase(ctx context.Context, e *env, o options, fps float64, topic string
 	}
 	defer cons.stop()
 	reg := prometheus.NewRegistry()
-	gw, err := gateway.New(cfg, gateway.Options{Logger: quietLogger(), Registry: reg})
+	gw, err := gateway.New(cfg, gateway.Options{Logger: benchenv.QuietLogger(), Registry: reg})
 	if err != nil {
 		return res, fmt.Errorf("start gateway: %w", err)
 	}

@@ -1,8 +1,10 @@
-// Package benchenv describes the machine and source tree a benchmark runs on, for
-// the benchmark tools under testvideos/cmd.
+// Package benchenv describes the machine and source tree a benchmark runs on, and
+// holds what the benchmark tools under testvideos/cmd share (metric summaries, a
+// quiet logger).
 package benchenv
 
 import (
+	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
@@ -46,4 +48,10 @@ func GitCommit() string {
 		c += "-dirty"
 	}
 	return c
+}
+
+// QuietLogger logs warnings and errors only, to stderr: benchmarks measure their
+// phases rather than narrate them.
+func QuietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
