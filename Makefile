@@ -58,7 +58,7 @@ fuzz-smoke: ## short pass of every fuzz target
 bench: setup ## pipeline CPU per camera-second vs decode-only; alert latency with 8 cameras
 	$(GO) run ./testvideos/cmd/benchpipeline --cameras 8
 
-bench-accuracy: build ## tripwire accuracy on PETS 2009 S2L1 (no-model detectors and YOLOX-nano)
+bench-accuracy: build ## tripwire and crowd-dwell accuracy on PETS 2009 S2L1 (no-model detectors, YOLOX-nano, NanoDet)
 	$(GO) run ./testvideos/cmd/benchaccuracy
 
 bench-live: setup ## live view: click-to-first-frame in headless Chromium, relay CPU per viewer, relay latency

@@ -44,60 +44,82 @@ func Analyze(ctx context.Context, o AnalyzeOptions, out, logw io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	fr, err := decode.OpenFile(o.VideoPath, cam.Analysis.Width)
-	if err != nil {
-		return err
-	}
-	defer fr.Close()
 	opencv.SetThreads(cfg.AnalysisThreads)
-	det := cfg.DetectorFor(cam)
-	d, err := newDetector(ctx, det, log)
-	if err != nil {
-		return err
-	}
 	runner := newRuleRunner(cfg, cam, time.Now)
 	enc := json.NewEncoder(out)
 	var (
-		n       int
-		encErr  error
-		lastT   time.Time
-		emitAll = func(as []Alert) {
-			for i := range as {
-				if err := enc.Encode(&as[i]); err != nil && encErr == nil {
-					encErr = err
-				}
-				n++
-			}
-		}
+		n      int
+		encErr error
 	)
-	p, err := pipeline.New(pipeline.Config{
-		CameraID: cam.ID, FPS: cam.Analysis.FPS, Width: cam.Analysis.Width,
-		Detector: d, Tracker: track.New(trackerConfig(det)), Logger: log,
-		OnResult: func(res *pipeline.Result) {
-			lastT = res.Frame.CaptureTime
-			emitAll(runner.process(res, nil))
-		},
+	t0 := time.Now()
+	st, err := runClip(ctx, cfg, cam, runner, o.VideoPath, start, log, func(as []Alert) {
+		for i := range as {
+			if err := enc.Encode(&as[i]); err != nil && encErr == nil {
+				encErr = err
+			}
+			n++
+		}
 	})
 	if err != nil {
-		d.Close()
 		return err
-	}
-	defer p.Close()
-	t0 := time.Now()
-	if err := p.RunOffline(ctx, fr, start); err != nil {
-		return err
-	}
-	// The clip is over: open events end at its last analysed frame.
-	if !lastT.IsZero() {
-		emitAll(runner.finish(lastT))
 	}
 	if encErr != nil {
 		return fmt.Errorf("write alerts: %w", encErr)
 	}
-	info := fr.Info()
 	fmt.Fprintf(logw, "analyzed %s: %d frames (%.1f fps source) in %.1fs, %d alerts\n",
-		o.VideoPath, fr.Stats().Frames, info.FPS, time.Since(t0).Seconds(), n)
+		o.VideoPath, st.frames, st.fps, time.Since(t0).Seconds(), n)
 	return nil
+}
+
+// clipStats describe an analysed clip.
+type clipStats struct {
+	frames      int     // decoded
+	analysed    int     // analysed (at the camera's rate)
+	fps         float64 // the clip's own rate
+	first, last time.Time
+}
+
+// runClip runs the camera's pipeline over a clip as fast as the machine allows,
+// feeding runner and handing its alerts to emit; open events end at the last
+// analysed frame.
+func runClip(ctx context.Context, cfg *conf.Config, cam *conf.Camera, runner *ruleRunner, video string, start time.Time,
+	log *slog.Logger, emit func([]Alert)) (clipStats, error) {
+	var st clipStats
+	fr, err := decode.OpenFile(video, cam.Analysis.Width)
+	if err != nil {
+		return st, err
+	}
+	defer fr.Close()
+	det := cfg.DetectorFor(cam)
+	d, err := newDetector(ctx, det, log)
+	if err != nil {
+		return st, err
+	}
+	p, err := pipeline.New(pipeline.Config{
+		CameraID: cam.ID, FPS: cam.Analysis.FPS, Width: cam.Analysis.Width,
+		Detector: d, Tracker: track.New(trackerConfig(det)), Logger: log,
+		OnResult: func(res *pipeline.Result) {
+			if st.first.IsZero() {
+				st.first = res.Frame.CaptureTime
+			}
+			st.last = res.Frame.CaptureTime
+			st.analysed++
+			emit(runner.process(res, nil))
+		},
+	})
+	if err != nil {
+		d.Close()
+		return st, err
+	}
+	defer p.Close()
+	if err := p.RunOffline(ctx, fr, start); err != nil {
+		return st, err
+	}
+	if !st.last.IsZero() {
+		emit(runner.finish(st.last))
+	}
+	st.frames, st.fps = int(fr.Stats().Frames), fr.Info().FPS
+	return st, nil
 }
 
 func pickCamera(cfg *conf.Config, id string) (*conf.Camera, error) {

@@ -63,7 +63,13 @@ type camera struct {
 	// live viewers per stream, and pulls kept after the last viewer left
 	viewers [2]int
 	linger  [2]*time.Timer
-	closed  bool
+	// rule-editor previews (preview.go)
+	previews      int
+	previewLinger *time.Timer
+	frameWaiters  []chan frameJPEG
+	detSubs       map[chan []byte]struct{}
+	gone          chan struct{} // closed by close
+	closed        bool
 }
 
 // Stream indexes.
@@ -83,6 +89,7 @@ func newCamera(g *Gateway, cfg *conf.Config, cam *conf.Camera) *camera {
 		g: g, id: cam.ID, cam: *cam, det: cfg.DetectorFor(cam), meta: *cam, gridPath: gridPath(cfg, cam.Grid),
 		log:    g.opts.Logger.With("component", "camera", "camera", cam.ID),
 		stream: streams.NewStream(cam.ID, g.streamMetrics),
+		gone:   make(chan struct{}),
 	}
 	if cam.SubURL.Raw() != "" {
 		c.subStream = streams.NewStream(cam.ID+"/sub", g.streamMetrics)
@@ -161,7 +168,7 @@ func (c *camera) reconcile() {
 	c.runMu.Lock()
 	defer c.runMu.Unlock()
 	c.mu.Lock()
-	analyse := c.rules.hasEnabledRules() && !c.closed
+	analyse := (c.rules.hasEnabledRules() || c.previewing()) && !c.closed
 	want := [2]bool{
 		analyse || c.watched(streamMain),
 		c.subStream != nil && c.watched(streamSub),
@@ -244,12 +251,21 @@ func (c *camera) stopAnalysis() {
 // close stops the camera for good: viewers' streams end.
 func (c *camera) close() {
 	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
 	c.closed = true
+	close(c.gone)
 	for i, t := range c.linger {
 		if t != nil {
 			t.Stop()
 			c.linger[i] = nil
 		}
+	}
+	if c.previewLinger != nil {
+		c.previewLinger.Stop()
+		c.previewLinger = nil
 	}
 	c.mu.Unlock()
 	c.reconcile()
@@ -308,6 +324,7 @@ func (c *camera) onResult(res *pipeline.Result) {
 	c.noteFPS(res.Frame.CaptureTime)
 	as := c.rules.process(res, func() string { return c.snapshot(res) })
 	c.publish(as)
+	c.onPreview(res)
 }
 
 func (c *camera) noteFPS(t time.Time) {
@@ -357,6 +374,7 @@ func (c *camera) publish(as []Alert) {
 			continue
 		}
 		c.g.m.alerts.WithLabelValues(c.id, a.Type, a.Action).Inc()
+		c.g.recordAlert(a, b)
 		c.g.feedAlert(a, path, b)
 		if c.g.opts.OnAlert != nil {
 			c.g.opts.OnAlert(*a)

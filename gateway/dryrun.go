@@ -1,12 +1,16 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/sharpeyes/sharpeyes/gateway/auth"
+	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/httpapi"
 	"github.com/sharpeyes/sharpeyes/rules"
 )
@@ -74,47 +78,120 @@ func (r *ruleRunner) dryRun(rule rules.Rule) httpapi.DryRunResult {
 
 // DryRun tries a rule over its camera's recent track history. body is the rule in
 // YAML or JSON (the configuration's rule form), already capped by the HTTP API; with
-// ruleID and an empty body, the configured rule of that id is tried. Errors: *httpapi.FieldErrors for an invalid
-// rule (422), httpapi.ErrNotFound for an unknown rule id (404).
-func (g *Gateway) DryRun(ruleID string, body []byte) (httpapi.DryRunResult, error) {
+// ruleID and an empty body, the stored rule of that id is tried. Errors:
+// *httpapi.FieldErrors for an invalid rule (422), httpapi.ErrNotFound for an unknown
+// rule id (404), httpapi.ErrForbidden for a camera outside p's grid (403).
+func (g *Gateway) DryRun(p auth.Principal, ruleID string, body []byte) (httpapi.DryRunResult, error) {
 	cfg := g.Config()
+	rule, err := g.dryRunRule(cfg, p, ruleID, body)
+	if err != nil {
+		return httpapi.DryRunResult{}, err
+	}
+	g.mu.RLock()
+	c := g.cams[rule.Camera]
+	g.mu.RUnlock()
+	if c == nil {
+		return httpapi.DryRunResult{}, httpapi.FieldErrorsOf(&rules.FieldError{Path: "camera", Msg: fmt.Sprintf("camera %q is disabled: it has no recent tracks (try a clip)", rule.Camera)})
+	}
+	res := c.rules.dryRun(rule)
+	res.Window = cfg.DryRunWindow.D().String()
+	return res, nil
+}
+
+// dryRunRule resolves the rule a dry run tries: body, or the stored rule ruleID.
+func (g *Gateway) dryRunRule(cfg *conf.Config, p auth.Principal, ruleID string, body []byte) (rules.Rule, error) {
 	var rule rules.Rule
 	switch {
 	case len(body) > 0:
-		if err := yaml.Unmarshal(body, &rule); err != nil {
-			return httpapi.DryRunResult{}, httpapi.FieldErrorsOf(err)
+		r, err := decodeRuleBody(body, ruleID)
+		if err != nil {
+			return rule, err
 		}
-		if ruleID != "" && rule.ID == "" {
-			rule.ID = ruleID
-		}
+		rule = r
 	case ruleID != "":
-		found := false
-		for _, r := range cfg.Rules {
-			if r.ID == ruleID {
-				rule, found = r, true
-			}
+		r, err := ruleOf(cfg, ruleID)
+		if err != nil {
+			return rule, fmt.Errorf("rule %q: %w", ruleID, httpapi.ErrNotFound)
 		}
-		if !found {
-			return httpapi.DryRunResult{}, fmt.Errorf("rule %q: %w", ruleID, httpapi.ErrNotFound)
-		}
+		rule = r
 	default:
-		return httpapi.DryRunResult{}, httpapi.FieldErrorsOf(errors.New("body: want the rule to try (YAML or JSON)"))
+		return rule, httpapi.FieldErrorsOf(errors.New("body: want the rule to try (YAML or JSON)"))
+	}
+	if rule.ID == "" {
+		rule.ID = "dry-run"
 	}
 	var errs []error
 	if err := rule.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	g.mu.RLock()
-	c := g.cams[rule.Camera]
-	g.mu.RUnlock()
-	if rule.Camera != "" && (c == nil || cfg.Camera(rule.Camera) == nil) {
-		errs = append(errs, &rules.FieldError{Path: "camera", Msg: fmt.Sprintf("unknown or disabled camera %q", rule.Camera)})
+	if rule.Camera != "" && cfg.Camera(rule.Camera) == nil {
+		errs = append(errs, &rules.FieldError{Path: "camera", Msg: fmt.Sprintf("unknown camera %q", rule.Camera)})
 	}
 	if len(errs) > 0 {
-		return httpapi.DryRunResult{}, httpapi.FieldErrorsOf(errors.Join(errs...))
+		return rule, httpapi.FieldErrorsOf(errors.Join(errs...))
 	}
-	res := c.rules.dryRun(rule)
-	res.Window = cfg.DryRunWindow.D().String()
+	if !p.InScope(cameraPath(cfg, rule.Camera)) {
+		return rule, errForbidden("camera " + rule.Camera)
+	}
+	return rule, nil
+}
+
+// maxClip bounds an uploaded dry-run clip.
+const maxClip = 512 << 20
+
+// DryRunClip tries a rule over an uploaded clip, analysed with its camera's
+// detector and rate as if the camera had filmed it starting now. One clip runs at
+// a time (the analysis is as heavy as a camera); another gets ErrUnavailable.
+func (g *Gateway) DryRunClip(ctx context.Context, p auth.Principal, ruleID string, body []byte, clip io.Reader) (httpapi.DryRunResult, error) {
+	cfg := g.Config()
+	rule, err := g.dryRunRule(cfg, p, ruleID, body)
+	if err != nil {
+		return httpapi.DryRunResult{}, err
+	}
+	select {
+	case g.clipRun <- struct{}{}:
+		defer func() { <-g.clipRun }()
+	default:
+		return httpapi.DryRunResult{}, fmt.Errorf("another clip dry run is in progress; try again when it ends: %w", httpapi.ErrUnavailable)
+	}
+	dir := filepath.Join(cfg.DataDir, "tmp")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return httpapi.DryRunResult{}, err
+	}
+	f, err := os.CreateTemp(dir, "dry-run-*.clip")
+	if err != nil {
+		return httpapi.DryRunResult{}, err
+	}
+	defer os.Remove(f.Name())
+	n, err := io.Copy(f, io.LimitReader(clip, maxClip+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return httpapi.DryRunResult{}, fmt.Errorf("clip upload: %w", err)
+	case n > maxClip:
+		return httpapi.DryRunResult{}, fmt.Errorf("clip over %d MiB: %w", maxClip>>20, httpapi.ErrTooLarge)
+	case n == 0:
+		return httpapi.DryRunResult{}, &httpapi.FieldErrors{Errors: []httpapi.FieldError{{Field: "clip", Message: "empty file"}}}
+	}
+	cam := *cfg.Camera(rule.Camera)
+	one := cfg.Clone()
+	one.Rules = []rules.Rule{rule}
+	runner := newRuleRunner(one, &cam, g.opts.Now)
+	res := httpapi.DryRunResult{Camera: rule.Camera, Rule: rule.ID, Window: "clip", Alerts: []any{}}
+	st, err := runClip(ctx, cfg, &cam, runner, f.Name(), g.opts.Now(), g.log, func(as []Alert) {
+		for _, a := range as {
+			res.Alerts = append(res.Alerts, a)
+		}
+	})
+	if err != nil {
+		return httpapi.DryRunResult{}, &httpapi.FieldErrors{Errors: []httpapi.FieldError{{Field: "clip", Message: err.Error()}}}
+	}
+	res.Frames = st.analysed
+	if !st.first.IsZero() {
+		res.From, res.To = st.first.UTC().Format(timeLayout), st.last.UTC().Format(timeLayout)
+	}
 	return res, nil
 }
 

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,12 +124,12 @@ http: {listen: 127.0.0.1:0}
 kafka: {brokers: [%s], topic: %s, write_timeout: 2s}
 data_dir: %s
 detector: {kind: %s}
-grids:
+%sgrids:
   - {code: "440512001002003", name: 第3网格, level: grid}
 cameras:
   - {id: cam-1, name: 河渡路口, url: %s, grid: "440512001002003", location: {lat: 23.2871, lon: 116.7305}}
 rules:
-%s`, e.broker.ListenAddrs()[0], e2eTopic, t.TempDir(), e2eDetector, e.cams.URL("cam"), rulesYAML)
+%s`, e.broker.ListenAddrs()[0], e2eTopic, t.TempDir(), e2eDetector, testAuthYAML, e.cams.URL("cam"), rulesYAML)
 	cfg, err := conf.Parse([]byte(doc), conf.ModeServe)
 	require.NoError(t, err)
 	e.reg = prometheus.NewRegistry()
@@ -160,7 +163,7 @@ func (e *e2e) queuedAlerts() []queuedAlert {
 }
 
 func (e *e2e) startBroker(port int) {
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(1, e2eTopic)}
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(1, e2eTopic, "sharpeyes.alert-updates")}
 	if port != 0 {
 		opts = append(opts, kfake.Ports(port))
 	}
@@ -240,4 +243,59 @@ func parseFrameTime(t *testing.T, s string) time.Time {
 	ft, err := time.Parse(timeLayout, s)
 	require.NoError(t, err, "frame_time %q is not RFC 3339 with ms", s)
 	return ft
+}
+
+// Tokens of the test configurations (testAuthYAML), one per role.
+const (
+	testAdminToken    = "test-admin-token-0123456789"
+	testAuthorToken   = "test-author-token-0123456789"
+	testOperatorToken = "test-operator-token-0123456789"
+	testViewerToken   = "test-viewer-token-0123456789"
+)
+
+const testAuthYAML = `auth:
+  tokens:
+    - {name: t-admin, token: ` + testAdminToken + `, role: admin}
+    - {name: t-author, token: ` + testAuthorToken + `, role: rule_author}
+    - {name: t-operator, token: ` + testOperatorToken + `, role: operator}
+    - {name: t-viewer, token: ` + testViewerToken + `, role: viewer}
+`
+
+// bearer adds a bearer token to every request.
+type bearer string
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+string(b))
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// authClient is an HTTP client that authenticates with token.
+func authClient(token string) *http.Client { return &http.Client{Transport: bearer(token)} }
+
+// doRequest sends a request (JSON body when not empty; token "" for none) and
+// returns the status, headers and body.
+func doRequest(t *testing.T, token, method, url, body string, header http.Header) (int, http.Header, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header, string(b)
 }

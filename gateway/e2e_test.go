@@ -75,7 +75,7 @@ func TestEndToEndTripwire(t *testing.T) {
 		validateAlert(t, sch, a.raw)
 	}
 	// The snapshot of an alert is served by the gateway as a JPEG.
-	resp, err := http.Get(crossings[0].SnapshotURL)
+	resp, err := authClient(testViewerToken).Get(crossings[0].SnapshotURL)
 	require.NoError(t, err)
 	img, err := io.ReadAll(resp.Body)
 	resp.Body.Close()

@@ -20,10 +20,12 @@ import (
 	"github.com/sharpeyes/sharpeyes/analytics/opencv"
 	"github.com/sharpeyes/sharpeyes/analytics/pipeline"
 	"github.com/sharpeyes/sharpeyes/gateway/alerts"
+	"github.com/sharpeyes/sharpeyes/gateway/auth"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/httpapi"
 	"github.com/sharpeyes/sharpeyes/gateway/livefeed"
 	"github.com/sharpeyes/sharpeyes/gateway/snapshots"
+	"github.com/sharpeyes/sharpeyes/gateway/store"
 	"github.com/sharpeyes/sharpeyes/gateway/whep"
 	"github.com/sharpeyes/sharpeyes/streams"
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
@@ -58,8 +60,15 @@ type Gateway struct {
 
 	queue *alerts.Queue
 	sink  *alerts.Sink
-	snaps *snapshots.Store
-	http  *httpapi.Server
+	// db holds the catalog (grids, cameras, rules), alerts and their handling,
+	// users, sessions and the audit log; auth guards the API with it.
+	db      *store.DB
+	auth    *auth.Authenticator
+	records *alertRecorder
+	// clipRun admits one clip dry run at a time.
+	clipRun chan struct{}
+	snaps   *snapshots.Store
+	http    *httpapi.Server
 	// feed carries alerts to live viewers; counts keeps recent alerts per grid.
 	feed   *livefeed.Hub
 	counts *livefeed.Counter
@@ -88,7 +97,7 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 	}
 	g = &Gateway{
 		opts: o, log: o.Logger.With("component", "gateway"), reg: o.Registry,
-		cams: map[string]*camera{},
+		cams: map[string]*camera{}, clipRun: make(chan struct{}, 1),
 	}
 	g.m = newCoreMetrics(g.reg)
 	g.feed, g.counts = livefeed.NewHub(0, g.reg), livefeed.NewCounter()
@@ -106,16 +115,23 @@ func New(cfg *conf.Config, o Options) (g *Gateway, err error) {
 			g.Close()
 		}
 	}()
+	if cfg, err = g.openDatabase(cfg); err != nil {
+		return nil, err
+	}
 	if err := g.startAlerts(cfg); err != nil {
 		return nil, err
 	}
 	g.cfg = cfg
+	if err := g.startAuth(cfg); err != nil {
+		return nil, err
+	}
 	if err := g.startLive(cfg); err != nil {
 		return nil, err
 	}
 	g.http = &httpapi.Server{
-		Listen: cfg.HTTP.Listen, Core: g, Gatherer: g.reg, Snapshots: g.snaps.Handler(), Logger: g.log,
+		Listen: cfg.HTTP.Listen, Core: apiCore{g}, Gatherer: g.reg, Snapshots: g.snaps.Handler(), Logger: g.log,
 		Events: g.feed.Handler(), WHEP: whep.NewHandler(g.whep), Viewer: g.viewer(cfg),
+		Auth: g.auth, Detections: g.detectionsHandler(),
 	}
 	if err := g.http.Start(); err != nil {
 		return nil, err
@@ -185,6 +201,12 @@ func (g *Gateway) Reload(ctx context.Context) error {
 	}
 	cfg, err := conf.Load(g.opts.ConfigPath, conf.ModeServe)
 	if err == nil {
+		// The catalog comes from the database, not the file.
+		cur := g.Config()
+		cfg.Grids, cfg.Cameras, cfg.Rules = cur.Grids, cur.Cameras, cur.Rules
+		err = cfg.Finish(conf.ModeServe)
+	}
+	if err == nil {
 		err = checkModels(ctx, cfg)
 	}
 	if err != nil {
@@ -192,7 +214,11 @@ func (g *Gateway) Reload(ctx context.Context) error {
 		g.log.Error("configuration reload failed; keeping the running configuration", "err", err)
 		return err
 	}
-	return g.Apply(cfg)
+	if err := g.Apply(cfg); err != nil {
+		return err
+	}
+	g.syncUsers(cfg)
+	return nil
 }
 
 // Apply puts a validated configuration in force. Cameras are compared by id: an
@@ -212,11 +238,16 @@ func (g *Gateway) Apply(cfg *conf.Config) error {
 	if fixed := fixedChanges(old, cfg); len(fixed) > 0 {
 		g.log.Warn("configuration changes that need a restart are ignored", "fields", fixed)
 	}
-	g.applyCameras(cfg, old)
+	g.applyLocked(cfg)
+	return nil
+}
+
+// applyLocked puts cfg in force; the caller holds reloadMu.
+func (g *Gateway) applyLocked(cfg *conf.Config) {
+	g.applyCameras(cfg, g.Config())
 	g.m.reloadSuccess.Set(1)
 	g.m.reloadTime.SetToCurrentTime()
 	g.log.Info("configuration applied", "cameras", len(cfg.Cameras), "rules", len(cfg.Rules))
-	return nil
 }
 
 // fixedChanges lists the settings a running gateway cannot change.
@@ -240,6 +271,12 @@ func fixedChanges(old, cfg *conf.Config) []string {
 	if old.Live.UI.Dir != cfg.Live.UI.Dir {
 		out = append(out, "live.ui.dir")
 	}
+	if old.DatabasePath() != cfg.DatabasePath() {
+		out = append(out, "database.path")
+	}
+	if !reflect.DeepEqual(old.Auth.Tokens, cfg.Auth.Tokens) || old.Auth.SessionTTL != cfg.Auth.SessionTTL || old.Auth.SecureCookie != cfg.Auth.SecureCookie {
+		out = append(out, "auth.tokens, auth.session_ttl, auth.secure_cookie (auth.users apply at once)")
+	}
 	if old.DryRunWindow != cfg.DryRunWindow {
 		out = append(out, "dry_run_window (applies to cameras started after it)")
 	}
@@ -252,6 +289,7 @@ func (g *Gateway) applyCameras(cfg *conf.Config, old *conf.Config) {
 		// Settings that cannot change at run time keep their old values.
 		cfg.HTTP.Listen, cfg.Kafka.Brokers, cfg.DataDir = old.HTTP.Listen, old.Kafka.Brokers, old.DataDir
 		cfg.AnalysisThreads, cfg.Live.WebRTC, cfg.Live.UI.Dir = old.AnalysisThreads, old.Live.WebRTC, old.Live.UI.Dir
+		cfg.Database, cfg.Auth.Tokens, cfg.Auth.SessionTTL, cfg.Auth.SecureCookie = old.Database, old.Auth.Tokens, old.Auth.SessionTTL, old.Auth.SecureCookie
 	}
 	g.cfg = cfg
 	var stop []*camera
@@ -329,6 +367,12 @@ func (g *Gateway) Close() error {
 	}
 	if g.snaps != nil {
 		errs = append(errs, g.snaps.Close())
+	}
+	if g.records != nil {
+		g.records.close()
+	}
+	if g.db != nil {
+		errs = append(errs, g.db.Close())
 	}
 	return errors.Join(errs...)
 }

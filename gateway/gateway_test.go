@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -59,8 +58,8 @@ const secret = "S3cr3t-pw"
 
 func (s *system) writeConfig(body string) {
 	s.t.Helper()
-	doc := fmt.Sprintf("http: {listen: 127.0.0.1:0}\nkafka: {brokers: [%s]}\ndata_dir: %s\n%s",
-		s.broker.ListenAddrs()[0], filepath.Join(filepath.Dir(s.path), "data"), body)
+	doc := fmt.Sprintf("http: {listen: 127.0.0.1:0}\nkafka: {brokers: [%s]}\ndata_dir: %s\n%s%s",
+		s.broker.ListenAddrs()[0], filepath.Join(filepath.Dir(s.path), "data"), testAuthYAML, body)
 	require.NoError(s.t, os.WriteFile(s.path, []byte(doc), 0o600))
 }
 
@@ -80,7 +79,7 @@ func startSystem(t *testing.T, body func(s *system) string) *system {
 	require.NoError(t, s.cams.Start())
 	t.Cleanup(s.cams.Close)
 	var err error
-	s.broker, err = kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "sharpeyes.alerts"))
+	s.broker, err = kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "sharpeyes.alerts", "sharpeyes.alert-updates"))
 	require.NoError(t, err)
 	t.Cleanup(s.broker.Close)
 	s.writeConfig(body(s))
@@ -97,12 +96,14 @@ func startSystem(t *testing.T, body func(s *system) string) *system {
 
 func (s *system) get(path string) (int, string) {
 	s.t.Helper()
-	resp, err := http.Get(s.base + path)
-	require.NoError(s.t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(s.t, err)
-	return resp.StatusCode, string(b)
+	return s.do(testAdminToken, http.MethodGet, path, "")
+}
+
+// do sends a request with token as bearer ("" for none) and returns the answer.
+func (s *system) do(token, method, path, body string) (int, string) {
+	s.t.Helper()
+	code, _, b := doRequest(s.t, token, method, s.base+path, body, nil)
+	return code, b
 }
 
 func (s *system) state(id string) string {
@@ -161,51 +162,73 @@ func TestHTTPAndSecrets(t *testing.T) {
 	}
 }
 
-// TestReload follows the valid → invalid → valid sequence: a bad file keeps the
-// running configuration and sets the reload metric to 0; a good one adds a camera
-// and edits a rule in place without reconnecting the existing camera.
+// TestReload follows the valid → invalid → valid sequence for the file's settings:
+// a bad file keeps the running configuration and sets the reload metric to 0. The
+// catalog (cameras, rules) lives in the database once seeded: the file no longer
+// changes it; the API adds a camera and edits a rule in place without reconnecting
+// the existing camera, and deleting a camera's last rule stops pulling it.
 func TestReload(t *testing.T) {
 	s := startSystem(t, oneCamera)
 	require.Eventually(t, func() bool { return s.state("cam-1") == "online" }, 20*time.Second, 50*time.Millisecond)
 	success := func() float64 { return gaugeValue(t, s.reg, "sharpeyes_config_last_reload_successful") }
 	require.Equal(t, 1.0, success())
 
-	s.writeConfig("cameras:\n  - {id: cam-1, url: \"" + s.camURL() + "\", analysis: {fps: 500}}\n")
+	s.writeConfig("log: {level: loud}\n" + oneCamera(s))
 	err := s.gw.Reload(context.Background())
-	require.ErrorContains(t, err, "cameras[0].analysis.fps")
-	require.NotContains(t, err.Error(), secret)
+	require.ErrorContains(t, err, "log.level")
 	require.Equal(t, 0.0, success())
 	require.Equal(t, "online", s.state("cam-1"), "the running configuration stays")
 
-	s.writeConfig(fmt.Sprintf(`cameras:
-  - {id: cam-1, name: 河渡路口, url: "%s"}
-  - {id: cam-2, name: 新增, url: "%s"}
-rules:
-  - {id: fence-1, name: 围栏（改）, camera: cam-1, type: tripwire, line: [[0, 0.5], [1, 0.5]], direction: a_to_b}
-  - {id: fence-2, name: 新围栏, camera: cam-2, type: tripwire, line: [[0.5, 0], [0.5, 1]]}
-`, s.camURL(), s.camURL()))
+	// A file without cameras reloads fine and changes no camera: the database holds them.
+	s.writeConfig("log: {level: debug}\n")
 	code, body := postReload(t, s.base)
 	require.Equal(t, http.StatusOK, code, body)
 	require.Equal(t, 1.0, success())
+	require.Equal(t, "online", s.state("cam-1"))
+	require.Equal(t, "debug", s.gw.Config().Log.Level)
+
+	code, body = s.do(testAdminToken, http.MethodPost, "/api/v1/cameras", fmt.Sprintf(`{"id":"cam-2","name":"新增","url":%q}`, s.camURL()))
+	require.Equal(t, http.StatusCreated, code, body)
+	require.NotContains(t, body, secret, "answers never carry the password")
+	code, body = s.do(testAuthorToken, http.MethodPut, "/api/v1/rules/fence-1",
+		`{"id":"fence-1","name":"围栏（改）","camera":"cam-1","type":"tripwire","line":[[0,0.5],[1,0.5]],"direction":"a_to_b"}`)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, `"version":2`)
+	code, body = s.do(testAuthorToken, http.MethodPost, "/api/v1/rules",
+		`{"id":"fence-2","name":"新围栏","camera":"cam-2","type":"tripwire","line":[[0.5,0],[0.5,1]]}`)
+	require.Equal(t, http.StatusCreated, code, body)
 	require.Eventually(t, func() bool { return s.state("cam-2") == "online" }, 20*time.Second, 50*time.Millisecond)
 	cams := s.gw.Cameras()
 	require.Equal(t, "online", cams[0].State)
 	require.Zero(t, cams[0].Reconnects, "a rule edit does not touch the camera's RTSP session")
-	require.Equal(t, "河渡路口", cams[0].Name)
 
-	// Removing every rule of a camera stops pulling it.
-	s.writeConfig(fmt.Sprintf("cameras:\n  - {id: cam-1, url: \"%s\"}\n  - {id: cam-2, url: \"%s\"}\nrules:\n  - {id: fence-2, name: x, camera: cam-2, type: tripwire, line: [[0.5, 0], [0.5, 1]]}\n", s.camURL(), s.camURL()))
-	require.NoError(t, s.gw.Reload(context.Background()))
+	// Deleting every rule of a camera stops pulling it.
+	code, body = s.do(testAuthorToken, http.MethodDelete, "/api/v1/rules/fence-1", "")
+	require.Equal(t, http.StatusNoContent, code, body)
 	require.Equal(t, "idle", s.state("cam-1"))
 	require.Equal(t, "online", s.state("cam-2"))
+
+	// A restart keeps what the API did, whatever the file says.
+	require.NoError(t, s.gw.Close())
+	cfg, err := conf.Load(s.path, conf.ModeServe)
+	require.NoError(t, err)
+	s.gw, err = New(cfg, Options{ConfigPath: s.path, Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
+	require.NoError(t, err)
+	var ids []string
+	for _, c := range s.gw.Cameras() {
+		ids = append(ids, c.ID)
+	}
+	require.Equal(t, []string{"cam-1", "cam-2"}, ids)
+	_, err = ruleOf(s.gw.Config(), "fence-1")
+	require.ErrorIs(t, err, errUnknownRule, "the deleted rule stays deleted")
+	r, err := ruleOf(s.gw.Config(), "fence-2")
+	require.NoError(t, err)
+	require.Equal(t, "新围栏", r.Name)
 }
 
 func postReload(t *testing.T, base string) (int, string) {
-	resp, err := http.Post(base+"/-/reload", "", nil)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, _, b := doRequest(t, testAdminToken, http.MethodPost, base+"/-/reload", "", nil)
+	return code, b
 }
 
 func gaugeValue(t *testing.T, reg *prometheus.Registry, name string) float64 {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/sharpeyes/sharpeyes/gateway/auth"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/whep"
 	webviewer "github.com/sharpeyes/sharpeyes/web-viewer"
@@ -33,7 +34,7 @@ func (g *Gateway) startLive(cfg *conf.Config) error {
 
 // whepLookup resolves a viewer's camera: watching starts the camera's pull when
 // nothing else needed it, and the session's Release ends the watch.
-func (g *Gateway) whepLookup(_ context.Context, req whep.Request) (whep.Source, error) {
+func (g *Gateway) whepLookup(ctx context.Context, req whep.Request) (whep.Source, error) {
 	g.mu.RLock()
 	c := g.cams[req.CameraID]
 	g.mu.RUnlock()
@@ -43,6 +44,12 @@ func (g *Gateway) whepLookup(_ context.Context, req whep.Request) (whep.Source, 
 	s, release, err := c.watch(req.Stream == "sub")
 	if err != nil {
 		return nil, fmt.Errorf("camera %q: %w: %w", req.CameraID, whep.ErrNotFound, err)
+	}
+	if p, ok := auth.FromContext(ctx); ok {
+		c.mu.Lock()
+		grid := c.meta.Grid
+		c.mu.Unlock()
+		g.Audit(p, "live_view", req.CameraID, grid, "", map[string]any{"stream": req.Stream})
 	}
 	return whep.StreamSource(s, 0, release), nil
 }

@@ -79,9 +79,11 @@ rules:
 	require.Equal(t, "online", s.state("cam-2"), "kept for a returning viewer")
 	require.Eventually(t, func() bool { return s.state("cam-2") == "idle" }, 10*time.Second, 20*time.Millisecond)
 	require.GreaterOrEqual(t, time.Since(released), time.Second, "not before live.idle_timeout")
-	c.mu.Lock()
-	require.Nil(t, c.pulls[streamSub], "the sub pull stopped as well")
-	c.mu.Unlock()
+	require.Eventually(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.pulls[streamSub] == nil
+	}, 5*time.Second, 20*time.Millisecond, "the sub pull stopped as well")
 
 	// A rule-analysed camera stays pulled whatever its viewers do.
 	_, release1, err := s.camera("cam-1").watch(false)
@@ -134,7 +136,7 @@ rules:
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/api/v1/events/stream?grid=440512001&type=tripwire", nil)
 	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := authClient(testViewerToken).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, "text/event-stream; charset=utf-8", resp.Header.Get("Content-Type"))

@@ -74,7 +74,13 @@ func (r *ruleRunner) hasEnabledRules() bool {
 // process evaluates one analysed frame. snapshot is called at most once, only when
 // the frame produced alerts, and returns the snapshot URL ("" for none).
 func (r *ruleRunner) process(res *pipeline.Result, snapshot func() string) []Alert {
-	obs := observation(res.Frame.CaptureTime, res.Tracks)
+	return r.observeWith(observation(res.Frame.CaptureTime, res.Tracks), snapshot)
+}
+
+// observe evaluates one observation without a snapshot.
+func (r *ruleRunner) observe(obs rules.Observation) []Alert { return r.observeWith(obs, nil) }
+
+func (r *ruleRunner) observeWith(obs rules.Observation, snapshot func() string) []Alert {
 	r.mu.Lock()
 	evs := r.eval.Update(obs)
 	r.recent.add(obs)
@@ -91,11 +97,15 @@ func (r *ruleRunner) process(res *pipeline.Result, snapshot func() string) []Ale
 	return r.alertsLocked(evs, url)
 }
 
-// finish ends every open event at time t, as when a clip is over.
+// finish ends every open event at time t, as when a clip is over: an empty frame
+// ends what absence ends at once, and what would wait for a clear_duration (an
+// open gathering) is closed at t too. The runner evaluates nothing afterwards.
 func (r *ruleRunner) finish(t time.Time) []Alert {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.alertsLocked(r.eval.Update(rules.Observation{Time: t}), "")
+	evs := r.eval.Update(rules.Observation{Time: t})
+	evs = append(evs, r.eval.SetRules(nil)...)
+	return r.alertsLocked(evs, "")
 }
 
 func (r *ruleRunner) alertsLocked(evs []rules.Event, url string) []Alert {

@@ -2,7 +2,9 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -28,7 +30,7 @@ rules:
 	require.Eventually(t, func() bool { return s.status("cam-1").AnalysisFPS > 4 }, 30*time.Second, 50*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	opts := whepclient.Options{LoopbackOnly: true}
+	opts := whepclient.Options{LoopbackOnly: true, HTTP: authClient(testViewerToken)}
 
 	// A stalled viewer: a "whep" reader on the camera's stream that never reads, as the
 	// ring of a session whose network cannot keep up (gateway/whep tests stall a real
@@ -83,4 +85,15 @@ rules:
 
 	_, err = whepclient.Dial(ctx, s.base+"/api/v1/cameras/nope/whep", opts)
 	require.ErrorContains(t, err, "404")
+	_, err = whepclient.Dial(ctx, s.base+"/api/v1/cameras/cam-2/whep", whepclient.Options{LoopbackOnly: true})
+	require.ErrorContains(t, err, "401", "no live view without credentials")
+
+	// Every live view is in the audit log, with who watched which camera.
+	code, body := s.get("/api/v1/audit?action=live_view&limit=1000")
+	require.Equal(t, http.StatusOK, code)
+	var page AuditPage
+	require.NoError(t, json.Unmarshal([]byte(body), &page))
+	require.Len(t, page.Entries, 21, "20 viewers of cam-1 and one of cam-2")
+	require.Equal(t, "t-viewer", page.Entries[0].Actor)
+	require.Equal(t, "cam-2", page.Entries[0].Target)
 }

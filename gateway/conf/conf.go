@@ -34,10 +34,16 @@ type Config struct {
 	Live            Live `yaml:"live"`
 	// DryRunWindow is how much recent track history each analysed camera keeps so
 	// a rule can be tried over it (POST /api/v1/rules/dry-run); 0 keeps none.
-	DryRunWindow Duration     `yaml:"dry_run_window"`
-	Grids        []Grid       `yaml:"grids"`
-	Cameras      []Camera     `yaml:"cameras"`
-	Rules        []rules.Rule `yaml:"rules"`
+	DryRunWindow Duration `yaml:"dry_run_window"`
+	Auth         Auth     `yaml:"auth"`
+	// AlertHandling configures stored alerts and their handling workflow.
+	AlertHandling AlertHandling `yaml:"alert_handling"`
+	Database      Database      `yaml:"database"`
+	// Grids, Cameras and Rules seed an empty database; afterwards the database
+	// (changed through the API) is what runs, and these are ignored.
+	Grids   []Grid       `yaml:"grids"`
+	Cameras []Camera     `yaml:"cameras"`
+	Rules   []rules.Rule `yaml:"rules"`
 }
 
 // HTTP configures the control API, /metrics and snapshot serving.
@@ -275,6 +281,13 @@ func Default() *Config {
 		Snapshots:       Snapshots{Retention: Duration(7 * 24 * 3600e9), MaxBytes: 2 << 30, Quality: 80},
 		AnalysisThreads: 1,
 		DryRunWindow:    Duration(60e9),
+		Auth:            Auth{SessionTTL: Duration(12 * time.Hour)},
+		AlertHandling: AlertHandling{
+			UpdatesTopic: "sharpeyes.alert-updates",
+			Deadlines: map[int]Duration{1: Duration(15 * time.Minute), 2: Duration(time.Hour),
+				3: Duration(4 * time.Hour), 4: Duration(24 * time.Hour)},
+			Retention: Duration(90 * 24 * time.Hour),
+		},
 		Live: Live{
 			IdleTimeout: Duration(15e9),
 			WebRTC:      WebRTC{QueueSize: 256},

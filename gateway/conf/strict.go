@@ -160,6 +160,12 @@ func decodeMap(n *yaml.Node, v reflect.Value, path string) error {
 		k, val := n.Content[i], n.Content[i+1]
 		p := join(path, k.Value)
 		kv := reflect.New(v.Type().Key()).Elem()
+		if k.Kind == yaml.ScalarNode && kv.Kind() == reflect.Int && k.Tag == "!!str" {
+			// JSON documents can only quote integer keys ({"0": "person"}).
+			kc := *k
+			kc.Tag, kc.Style = "", 0
+			k = &kc
+		}
 		if err := decodeStrict(k, kv, p); err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ var DetectorKinds = []string{"motion", "hog", "people", "onnx"}
 // Validate checks the whole configuration; the first problem found is returned as a
 // *FieldError naming its field.
 func (c *Config) Validate(mode Mode) error {
-	for _, check := range []func(Mode) error{c.validateTop, c.validateGrids, c.validateCameras, c.validateRules} {
+	for _, check := range []func(Mode) error{c.validateTop, c.validateGrids, c.validateCameras, c.validateRules, c.validateAuth, c.validateAlertHandling} {
 		if err := check(mode); err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func Start(o Options) (_ *System, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Broker, err = startBroker(o.KafkaListen, cfg.Kafka.Topic); err != nil {
+	if s.Broker, err = startBroker(o.KafkaListen, cfg.Kafka.Topic, cfg.AlertHandling.UpdatesTopic); err != nil {
 		return nil, err
 	}
 	cfg.Kafka.Brokers = s.Broker.ListenAddrs()
@@ -130,7 +130,7 @@ func demoConfig(o Options, rtspAddr string) (*conf.Config, error) {
 	return cfg, nil
 }
 
-func startBroker(listen, topic string) (*kfake.Cluster, error) {
+func startBroker(listen, topic, updatesTopic string) (*kfake.Cluster, error) {
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
 		return nil, fmt.Errorf("--kafka %q: %w", listen, err)
@@ -141,7 +141,7 @@ func startBroker(listen, topic string) (*kfake.Cluster, error) {
 	}
 	c, err := kfake.NewCluster(kfake.Ports(p), kfake.ListenFn(func(network, _ string) (net.Listener, error) {
 		return net.Listen(network, net.JoinHostPort(host, port))
-	}), kfake.SeedTopics(1, topic), kfake.AllowAutoTopicCreation())
+	}), kfake.SeedTopics(1, topic, updatesTopic), kfake.AllowAutoTopicCreation())
 	if err != nil {
 		return nil, fmt.Errorf("embedded kafka broker on %s: %w", listen, err)
 	}
@@ -202,8 +202,20 @@ Sharp Eyes demo is running.
 		fmt.Fprintf(w, "                  %-11s %s  %s\n", c.ID, c.URL.String(), c.Name)
 	}
 	fmt.Fprintf(w, `
+Logins (demo passwords; every API call needs one, or an API token):
+  管理员 admin      admin    / demo-admin-2026      cameras, grids, users, audit, everything
+  规则配置员 author  author   / demo-author-2026     draw and save e-fence rules (#/rules)
+  值班员 operator    operator / demo-operator-2026   alert queue: accept, dispatch, close (#/alerts)
+  值班员 (河渡社区)  hedu     / demo-hedu-2026       the same, limited to 河渡社区's cameras
+  查看员 viewer      viewer   / demo-viewer-2026     map and live video only
+  API (log in, then send the token):
+    TOKEN=$(curl -s -d '{"username":"admin","password":"demo-admin-2026"}' %s/api/v1/auth/login | sed 's/.*"token": *"\([^"]*\)".*/\1/')
+    curl -H "Authorization: Bearer $TOKEN" %s/api/v1/rules
+
 Watch alerts (they start within a minute):
   kcat -b %s -C -t %s
+  kcat -b %s -C -t %s   (handling steps)
 Stop with Ctrl-C.
-`, strings.Join(s.Broker.ListenAddrs(), ","), s.Config.Kafka.Topic)
+`, http, http, strings.Join(s.Broker.ListenAddrs(), ","), s.Config.Kafka.Topic,
+		strings.Join(s.Broker.ListenAddrs(), ","), s.Config.AlertHandling.UpdatesTopic)
 }

@@ -2,11 +2,74 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 )
 
-// ErrNotFound is wrapped by core errors that the API answers with 404.
-var ErrNotFound = errors.New("not found")
+// Errors the core wraps to choose the API's status code (see WriteError).
+var (
+	ErrNotFound     = errors.New("not found")                    // 404
+	ErrForbidden    = errors.New("forbidden: outside your grid") // 403
+	ErrConflict     = errors.New("conflict")                     // 409
+	ErrPrecondition = errors.New("precondition failed")          // 412
+	ErrUnavailable  = errors.New("unavailable")                  // 503
+	ErrTooLarge     = errors.New("too large")                    // 413
+)
+
+// WriteError answers err with the status its kind calls for: 422 with the field
+// list for *FieldErrors, 404/403/409/412/503 for the sentinels above, else 500.
+func WriteError(w http.ResponseWriter, err error) {
+	var fe *FieldErrors
+	code := http.StatusInternalServerError
+	switch {
+	case errors.As(err, &fe):
+		writeJSON(w, http.StatusUnprocessableEntity, fe)
+		return
+	case errors.Is(err, ErrNotFound):
+		code = http.StatusNotFound
+	case errors.Is(err, ErrForbidden):
+		code = http.StatusForbidden
+	case errors.Is(err, ErrConflict):
+		code = http.StatusConflict
+	case errors.Is(err, ErrPrecondition):
+		code = http.StatusPreconditionFailed
+	case errors.Is(err, ErrUnavailable):
+		code = http.StatusServiceUnavailable
+	case errors.Is(err, ErrTooLarge):
+		code = http.StatusRequestEntityTooLarge
+	}
+	writeJSON(w, code, map[string]string{"error": err.Error()})
+}
+
+// readBody reads a request body of at most maxBody bytes, answering 413 or 400
+// itself when it cannot.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	return readBodyMax(w, r, maxBody)
+}
+
+func readBodyMax(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return nil, false
+	}
+	if int64(len(body)) > limit {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body over %d bytes", limit)})
+		return nil, false
+	}
+	return body, true
+}
+
+// clientIP is the request's remote address without the port.
+func clientIP(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
+}
 
 // maxBody caps request bodies the API reads itself.
 const maxBody = 64 << 10

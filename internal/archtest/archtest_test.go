@@ -52,6 +52,8 @@ var boundaries = []boundary{
 	{name: "gocv only in analytics/opencv", target: "gocv.io/x/gocv", allowed: []string{"analytics/opencv"}},
 	{name: "kafka-go only in gateway/alerts", target: "github.com/segmentio/kafka-go", allowed: []string{"gateway/alerts"}},
 	{name: "pion/webrtc only in gateway/whep", target: "github.com/pion/webrtc", allowed: []string{"gateway/whep"}},
+	{name: "sqlite only in gateway/store", target: "modernc.org/sqlite", allowed: []string{"gateway/store"}},
+	{name: "bcrypt only in gateway/auth", target: "golang.org/x/crypto/bcrypt", allowed: []string{"gateway/auth"}},
 	{name: "testify assert is not used", target: "github.com/stretchr/testify/assert", allowed: nil},
 }
 

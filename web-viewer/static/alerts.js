@@ -3,6 +3,7 @@
 // is bounded by the feed model (200 events, oldest evicted). Clicking an item opens the
 // camera in the focused view with the snapshot beside it.
 
+import { checkSession } from './api.js';
 import { describeAlert, eventsURL } from './format.js';
 import { hooks } from './hooks.js';
 import { t } from './i18n.js';
@@ -27,7 +28,7 @@ export const alertFeed = {
   onAlertClick: () => {},
   onFlash: () => {},
 
-  /** Wires the filters and opens the stream; call once. */
+  /** Wires the filters; call once. open() starts the stream once someone is signed in. */
   init() {
     $('alert-grid-filter').addEventListener('change', (ev) => { this.grid = ev.target.value; this.open(); });
     $('alert-type-filter').addEventListener('change', () => {
@@ -39,7 +40,6 @@ export const alertFeed = {
       const entry = li && store.feed.byEvent.get(li.dataset.eventId);
       if (entry) this.onAlertClick(entry.alert);
     });
-    this.open();
   },
 
   /** (Re)opens the stream with the current filters, clearing the list. */
@@ -57,8 +57,10 @@ export const alertFeed = {
     es.onerror = () => {
       if (es !== this.es) return;
       if (es.readyState === EventSource.CLOSED) {
-        // The server refused the stream (not 200 / not text/event-stream): retry ourselves.
+        // The server refused the stream (not 200 / not text/event-stream): retry ourselves,
+        // after asking whether the session ended (a 401 shows the login screen).
         this.setStatus('offline');
+        checkSession();
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => this.open(), backoffDelay(this.retry++ + 2));
       } else {

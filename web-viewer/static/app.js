@@ -1,6 +1,8 @@
-// Sharp Eyes viewer entry point: loads /api/v1/ui, grids and cameras, wires the screens,
-// routes between map, wall, focused view and health (location hash), polls the API and
-// keeps the header clock. Polls run one at a time (setTimeout chains), never overlapping.
+// Sharp Eyes viewer entry point: checks the session (/auth/me, else the login screen),
+// loads /api/v1/ui, grids and cameras, wires the screens, routes between map, wall,
+// focused view, health, alert queue and rule editor (location hash), polls the API and
+// keeps the header clock. Polls run one at a time (setTimeout chains), never overlapping,
+// and only while someone is signed in. Screens the user's role cannot use stay hidden.
 
 import { alertFeed } from './alerts.js';
 import * as api from './api.js';
@@ -10,6 +12,11 @@ import { health } from './health.js';
 import { markClick } from './hooks.js';
 import { applyI18n, getLang, initLang, onLangChange, setLang, t } from './i18n.js';
 import { map } from './map.js';
+import { toast } from './notify.js';
+import { queue } from './queue.js';
+import { canSee } from './roles.js';
+import { editor } from './rules.js';
+import { session } from './session.js';
 import { emit, on, setCameras, setGrids, store } from './store.js';
 import { tour } from './tour.js';
 import { tree } from './tree.js';
@@ -19,8 +26,12 @@ import { backoffDelay } from './whep.js';
 const $ = (id) => document.getElementById(id);
 const CAMERA_POLL_MS = 5000;
 const GRID_POLL_MS = 15000;
+const FORBIDDEN_TOAST_GAP_MS = 3000;
 
 let view = 'map';
+let polling = false;
+let routedHash = null; // the hash route() last applied
+let lastForbidden = { text: '', at: 0 };
 
 // ---- navigation -------------------------------------------------------------------------
 
@@ -55,6 +66,8 @@ function closeFocus() {
 
 /** Switches the visible screen; hash (when given) is pushed, or replaces when replace. */
 function show(next, hash, replace = false) {
+  if (view === 'rules' && next !== 'rules') editor.close();
+  if (view === 'alerts' && next !== 'alerts') queue.close();
   view = next;
   $('app').dataset.view = next;
   $('view-wall').hidden = next === 'focus';
@@ -70,11 +83,24 @@ function show(next, hash, replace = false) {
   if (next === 'map') map.schedule();
 }
 
-/** Applies location.hash (boot and browser back/forward). */
+/** Applies location.hash (boot, browser back/forward, a typed or scripted new hash). */
 function route() {
+  if (!session.user) return;
+  routedHash = location.hash;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [kind, id, sub, camId] = parts;
-  if (kind === 'grid' && store.tree.byCode.has(id)) {
+  if ((kind === 'rules' || kind === 'alerts') && !canSee(session.user, kind)) {
+    toast(t('auth.noScreen'), 'error');
+    tour.stop(); focus.close(); show('map', '#/map', true);
+    return;
+  }
+  if (kind === 'rules') {
+    tour.stop(); focus.close(); show('rules', null);
+    editor.open(id || '', sub || '');
+  } else if (kind === 'alerts') {
+    tour.stop(); focus.close(); show('alerts', null);
+    queue.open(id || '');
+  } else if (kind === 'grid' && store.tree.byCode.has(id)) {
     if (wall.grid !== id) openGrid(id, performance.now(), { push: false });
     if (sub === 'camera' && camId) openFocus(camId, { push: false });
     else { tour.stop(); focus.close(); show('wall', null); }
@@ -109,6 +135,12 @@ function wire() {
   for (const b of document.querySelectorAll('[data-nav]')) {
     b.addEventListener('click', () => {
       const target = b.dataset.nav;
+      if (target === 'rules' || target === 'alerts') {
+        if (view === target) return;
+        history.pushState({ sharpeyes: true, view: target }, '', `#/${target}`);
+        route();
+        return;
+      }
       tour.stop();
       if (target !== 'wall') focus.close();
       if (target === 'wall' && view === 'focus') { closeFocus(); return; }
@@ -123,7 +155,9 @@ function wire() {
     else if (tour.running) tour.stop();
   });
   window.addEventListener('popstate', route);
-  window.addEventListener('pagehide', () => { focus.close(); wall.close(); alertFeed.closeStream(); });
+  // A fragment navigation fires popstate too; hashchange covers any browser that does not.
+  window.addEventListener('hashchange', () => { if (location.hash !== routedHash) route(); });
+  window.addEventListener('pagehide', () => { focus.close(); wall.close(); alertFeed.closeStream(); editor.close(); });
 
   onLangChange(() => emit('lang'));
   on('lang', () => {
@@ -133,9 +167,10 @@ function wire() {
     if (cs.dataset.status) cs.textContent = t('conn.' + cs.dataset.status);
     tree.render(); map.buildPolygons(); map.buildMarkers(); map.renderLegend();
     wall.render(); focus.render(); health.render(); alertFeed.renderAll(); tour.render();
+    session.render(); editor.render(); queue.renderAll();
   });
   on('grids', () => { map.rebuild(); tree.render(); alertFeed.renderGridOptions(); wall.render(); });
-  on('cameras', () => { map.buildMarkers(); health.render(); wall.render(); focus.render(); });
+  on('cameras', () => { map.buildMarkers(); health.render(); wall.render(); focus.render(); if (view === 'rules') editor.fillCameras(); });
   on('alert', () => { if (view === 'focus') focus.renderAlerts(); });
 }
 
@@ -144,14 +179,17 @@ function wire() {
 function poll(fetcher, apply, everyMs) {
   let failures = 0;
   const tick = async () => {
-    if (!document.hidden || failures) {
+    if (session.user && (!document.hidden || failures)) {
       try {
         apply(await fetcher());
         if (failures) setBanner('');
         failures = 0;
       } catch (err) {
-        failures++;
-        setBanner(t('banner.offline'), err);
+        // 401 and 403 are the session's business (login screen, 无权限), not the network's.
+        if (!err.handled) {
+          failures++;
+          setBanner(t('banner.offline'), err);
+        }
       }
     }
     setTimeout(tick, failures ? Math.max(backoffDelay(failures + 2), 2000) : everyMs);
@@ -181,41 +219,97 @@ function startClock() {
 
 // ---- boot -------------------------------------------------------------------------------
 
-async function loadInitial() {
+/** Retries fn with backoff (banner shown) until it succeeds; gives up on 401/403. */
+async function retrying(fn) {
   for (let attempt = 0; ; attempt++) {
     try {
-      const [ui, grids, cameras] = await Promise.all([api.getUI(), api.getGrids(), api.getCameras()]);
-      return { ui, grids, cameras };
+      return await fn();
     } catch (err) {
+      if (err.handled || err.status === 401 || err.status === 403) throw err;
       setBanner(t('banner.offline'), err);
       await new Promise((r) => setTimeout(r, Math.max(backoffDelay(attempt + 2), 1000)));
     }
   }
 }
 
+/** Signed in (at boot or from the login screen): load the data, open the feed, route. */
+async function startSession(user) {
+  let data;
+  try {
+    data = await retrying(async () => {
+      const [ui, grids, cameras] = await Promise.all([api.getUI(), api.getGrids(), api.getCameras()]);
+      return { ui, grids, cameras };
+    });
+  } catch {
+    return; // the session ended meanwhile (the login screen is showing)
+  }
+  if (session.user !== user) return;
+  setBanner('');
+  Object.assign(store.ui, data.ui || {});
+  $('app-title').textContent = store.ui.title;
+  document.title = store.ui.title;
+  tour.setDefault(store.ui.tour_dwell_s);
+  if (initLang(store.ui.language)) emit('lang');
+  map.renderLegend();
+  setCameras(data.cameras);
+  setGrids(data.grids);
+  alertFeed.open();
+  route();
+  if (!polling) {
+    polling = true;
+    poll(api.getCameras, setCameras, CAMERA_POLL_MS);
+    poll(api.getGrids, setGrids, GRID_POLL_MS);
+  }
+}
+
+/** Signed out or expired: stop every stream and video, forget the screens' state. */
+function stopSession() {
+  tour.stop();
+  focus.close();
+  wall.close();
+  editor.close();
+  queue.close();
+  alertFeed.closeStream();
+  for (const d of document.querySelectorAll('dialog[open]')) d.close();
+  $('toasts').replaceChildren();
+  store.selectedGrid = '';
+  view = '';
+}
+
+function onForbidden(err) {
+  const text = `${t('auth.forbidden')}${err.message && err.message !== `HTTP ${err.status}` ? '：' + err.message : ''}`;
+  const now = Date.now();
+  if (text === lastForbidden.text && now - lastForbidden.at < FORBIDDEN_TOAST_GAP_MS) return;
+  lastForbidden = { text, at: now };
+  toast(text, 'error', 6000);
+}
+
 async function boot() {
+  document.body.dataset.auth = 'checking';
   initLang(null);
   applyI18n(document);
   startClock();
   map.init();
   tree.init();
   health.init();
+  session.init();
+  editor.init();
+  queue.init();
   wire();
   tour.init(store.ui.tour_dwell_s);
   alertFeed.init();
-  const { ui, grids, cameras } = await loadInitial();
+  api.setAuthHandlers({ onUnauthorized: () => session.expire(), onForbidden });
+  session.onLogin = (user) => startSession(user);
+  session.onLogout = () => stopSession();
+  let user;
+  try {
+    user = await retrying(() => session.check());
+  } catch {
+    user = null;
+  }
   setBanner('');
-  Object.assign(store.ui, ui || {});
-  $('app-title').textContent = store.ui.title;
-  document.title = store.ui.title;
-  tour.setDefault(store.ui.tour_dwell_s);
-  if (initLang(store.ui.language)) emit('lang');
-  map.renderLegend();
-  setCameras(cameras);
-  setGrids(grids);
-  route();
-  poll(api.getCameras, setCameras, CAMERA_POLL_MS);
-  poll(api.getGrids, setGrids, GRID_POLL_MS);
+  if (user) session.signedIn(user);
+  else session.showLogin();
 }
 
 boot();

@@ -2,6 +2,8 @@
 // video transceiver, the offer POSTed once ICE gathering completes, the session DELETEd
 // on close, and reconnection with capped exponential backoff when the session fails.
 
+import { errorFromResponse, reportStatus } from './api.js';
+
 /** Delay before reconnect attempt n (0-based): 250 ms doubling to 10 s, ±20 % jitter. */
 export function backoffDelay(attempt, random = Math.random) {
   const base = Math.min(10000, 250 * 2 ** Math.min(attempt, 10));
@@ -23,9 +25,12 @@ export function trickleFragment(sdp, candidates, end = false) {
   return out.join('\r\n') + '\r\n';
 }
 
-/** HTTP statuses after which retrying cannot help (unknown camera, unsupported codec). */
+/**
+ * HTTP statuses after which retrying cannot help (unknown camera, unsupported codec, not
+ * signed in, not allowed).
+ */
 export function isFatalStatus(status) {
-  return status === 400 || status === 404 || status === 415 || status === 422;
+  return status === 400 || status === 401 || status === 403 || status === 404 || status === 415 || status === 422;
 }
 
 // The offer goes out when ICE gathering completes, or FIRST_CANDIDATE_GRACE_MS after the
@@ -129,10 +134,13 @@ export class WhepClient {
   async postOffer(sdp) {
     const res = await this.fetch(this.url, {
       method: 'POST',
+      credentials: 'same-origin',
       headers: { 'Content-Type': 'application/sdp', Accept: 'application/sdp' },
       body: sdp,
     });
     const text = await res.text();
+    // The session cookie goes with every same-origin request; a 401/403 is the app's to show.
+    if (res.status === 401 || res.status === 403) reportStatus(res.status, errorFromResponse(res.status, text).message);
     if (res.status !== 201 && res.status !== 200) {
       throw new WhepError(res.status, `HTTP ${res.status}${text ? ': ' + text.trim().slice(0, 200) : ''}`);
     }

@@ -3,19 +3,24 @@
 //	sharpeyes serve   --config FILE            run against the cameras and Kafka of FILE
 //	sharpeyes demo    [--clips DIR]            everything in one process: broker, simulated cameras, gateway
 //	sharpeyes analyze --config FILE --video F  run the pipeline on a clip, print alerts as JSON lines
+//	sharpeyes hash-password < PASSWORD         a bcrypt hash for auth.users[].password_hash
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/sharpeyes/sharpeyes/analytics/opencv"
 	"github.com/sharpeyes/sharpeyes/gateway"
+	"github.com/sharpeyes/sharpeyes/gateway/auth"
 	"github.com/sharpeyes/sharpeyes/gateway/demo"
 )
 
@@ -42,6 +47,8 @@ func run(args []string) int {
 		err = runDemo(ctx, args[1:])
 	case "analyze":
 		err = analyze(ctx, args[1:])
+	case "hash-password":
+		err = hashPassword(os.Stdin, os.Stdout)
 	case "version", "--version", "-v":
 		fmt.Println("sharpeyes", version)
 	case "help", "-h", "--help":
@@ -66,6 +73,7 @@ func usage() {
   sharpeyes serve   --config FILE
   sharpeyes demo    [--clips DIR] [--http 127.0.0.1:8080] [--kafka 127.0.0.1:9092] [--rtsp 127.0.0.1:8554]
   sharpeyes analyze --config FILE --video FILE [--camera ID] [--start RFC3339]
+  sharpeyes hash-password < file-holding-the-password   (or type it, then Enter)
   sharpeyes version
 `)
 }
@@ -110,4 +118,19 @@ func analyze(ctx context.Context, args []string) error {
 		return errors.New("analyze: --config and --video are required")
 	}
 	return gateway.Analyze(ctx, o, os.Stdout, os.Stderr)
+}
+
+// hashPassword reads one password line and prints its bcrypt hash, for the
+// configuration's auth.users[].password_hash. The password is never echoed back.
+func hashPassword(in io.Reader, out io.Writer) error {
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("hash-password: %w", err)
+	}
+	h, err := auth.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return fmt.Errorf("hash-password: %w", err)
+	}
+	_, err = fmt.Fprintln(out, h)
+	return err
 }

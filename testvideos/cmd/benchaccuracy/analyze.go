@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,6 +36,8 @@ type alertLine struct {
 		ID string `json:"id"`
 	} `json:"rule"`
 	Direction string `json:"direction"`
+	EventID   string `json:"event_id"`
+	PeakCount int    `json:"peak_count"`
 }
 
 // runVariant runs the binary for one variant and scores its alerts. Failures that
@@ -132,9 +135,10 @@ func clipTime(a alertLine) (float64, error) {
 	return t.Sub(clipStart).Seconds(), nil
 }
 
-// scoreAlerts fills the per-line, overall and intrusion scores of res.
+// scoreAlerts fills the per-line, overall, intrusion and crowd_dwell scores of res.
 func scoreAlerts(res *result, alerts []alertLine, d *benchData, tol float64) {
 	var crossings, starts []score.Crossing
+	var crowd []crowdMsg
 	for _, a := range alerts {
 		t, err := clipTime(a)
 		if err != nil {
@@ -146,6 +150,8 @@ func scoreAlerts(res *result, alerts []alertLine, d *benchData, tol float64) {
 			crossings = append(crossings, score.Crossing{Line: a.Rule.ID, T: t, Direction: a.Direction})
 		case a.Type == "intrusion" && a.Action == "start":
 			starts = append(starts, score.Crossing{Line: a.Rule.ID, T: t})
+		case a.Type == "crowd_dwell":
+			crowd = append(crowd, crowdMsg{Rule: a.Rule.ID, EventID: a.EventID, Action: a.Action, T: snapToFrame(t), Peak: a.PeakCount})
 		}
 	}
 	res.Alerts = len(alerts)
@@ -167,7 +173,16 @@ func scoreAlerts(res *result, alerts []alertLine, d *benchData, tol float64) {
 		res.Sensitivity = append(res.Sensitivity, tolF1{Tol: t, Directed: rep.Directed.F1, Undirected: rep.Undirected.F1})
 	}
 	res.Intrusion = lineScore(zoneRule, starts, d.episodes, zoneTol)
+	det := buildEpisodes(crowd, d.clipEnd())
+	for _, c := range crowdRules {
+		res.Crowd = append(res.Crowd, scoreEpisodes(c.ID, d.crowd[c.ID], det[c.ID]))
+	}
 }
+
+// snapToFrame rounds a clip time to the nearest frame time. Alert times are frame
+// times written to the millisecond (19 s comes out as 18.999), while the crowd truth
+// uses exact frame times; snapping keeps a rounding millisecond out of the errors.
+func snapToFrame(t float64) float64 { return math.Round(t*clipFPS) / clipFPS }
 
 // sensitivityTols are the tolerances the overall F1 is also reported at, to show
 // how much the choice of tolerance matters.

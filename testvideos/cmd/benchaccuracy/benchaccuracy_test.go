@@ -28,7 +28,10 @@ func TestVariantConfigsLoad(t *testing.T) {
 			require.Equal(t, v.Kind, cfg.Detector.Kind)
 			require.Len(t, cfg.Cameras, 1)
 			require.Equal(t, float64(clipFPS), cfg.Cameras[0].Analysis.FPS)
-			require.Len(t, cfg.Rules, 3)
+			require.Len(t, cfg.Rules, 3+len(crowdRules))
+			crowd, err := crowdRulesFor(v.Class)
+			require.NoError(t, err)
+			require.Equal(t, crowd, cfg.Rules[3:], "the binary gets exactly the crowd rules the truth is evaluated with (bar the class)")
 			for _, r := range cfg.Rules {
 				if v.Class == "" {
 					require.Empty(t, r.Classes, "motion only reports class object")
@@ -46,12 +49,14 @@ func TestVariantConfigsLoad(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	cases := []struct {
-		name    string
-		args    []string
-		want    []string
-		wantErr string
+		name       string
+		args       []string
+		want       []string
+		crowdTruth bool
+		wantErr    string
 	}{
 		{name: "default runs every variant", args: nil, want: variantNames()},
+		{name: "crowd truth only", args: []string{"-crowd-truth"}, want: variantNames(), crowdTruth: true},
 		{name: "subset", args: []string{"-detectors", "motion, yolox-416"}, want: []string{"motion", "yolox-416"}},
 		{name: "unknown", args: []string{"-detectors", "motion,nope"}, wantErr: `unknown variant "nope"`},
 	}
@@ -64,6 +69,7 @@ func TestParseFlags(t *testing.T) {
 			}
 			require.NoError(t, err)
 			require.Equal(t, c.want, o.Detectors)
+			require.Equal(t, c.crowdTruth, o.CrowdTruth)
 			require.Equal(t, "bin/sharpeyes", o.Bin)
 		})
 	}
@@ -167,6 +173,15 @@ func TestEndToEndMotion(t *testing.T) {
 	require.Equal(t, [3]int{31, 18, 13}, rep.Truth["line-b"])
 	require.Greater(t, m.Overall.Directed.F1, 0.5, "motion finds most PETS crossings")
 	require.Contains(t, rep.Results[1].Status, "n/a (model missing")
+	require.Len(t, rep.CrowdTruth, len(crowdRules))
+	require.Len(t, m.Crowd, len(crowdRules))
+	for i, c := range m.Crowd {
+		require.Equal(t, crowdRules[i].ID, c.Rule)
+		require.Equal(t, len(rep.CrowdTruth[i].Episodes), c.Truth)
+		require.Equal(t, c.Truth, c.Matched+c.Missed)
+		require.Equal(t, c.Detected, c.Matched+c.False)
+	}
+	require.Positive(t, m.Crowd[0].Matched, "motion sees the walking crowd on the paved area")
 	_, err = os.Stat(bin)
 	require.NoError(t, err)
 }

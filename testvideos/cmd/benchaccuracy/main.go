@@ -1,10 +1,12 @@
 // Command benchaccuracy measures tripwire accuracy of the shipped binary on PETS 2009
 // S2L1: for each detector it writes a configuration, runs `sharpeyes analyze` on the
 // clip, turns the tripwire alerts into crossings and scores them against the crossings
-// derived from the MOT ground truth in ../shared/eval.
+// derived from the MOT ground truth in ../shared/eval. The same run scores crowd_dwell
+// episodes against the episodes the rules evaluator finds in the ground truth.
 //
 //	go run ./testvideos/cmd/benchaccuracy                       (after make build)
 //	go run ./testvideos/cmd/benchaccuracy -detectors motion,people -json
+//	go run ./testvideos/cmd/benchaccuracy -crowd-truth               (truth only)
 package main
 
 import (
@@ -30,6 +32,8 @@ type options struct {
 	Detectors []string
 	JSON      bool
 	Keep      string
+	// CrowdTruth prints the crowd rules' ground truth and runs nothing.
+	CrowdTruth bool
 }
 
 func main() {
@@ -60,6 +64,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&dets, "detectors", strings.Join(variantNames(), ","), "comma-separated detector variants to run")
 	fs.BoolVar(&o.JSON, "json", false, "print the results as JSON instead of tables")
 	fs.StringVar(&o.Keep, "keep", "", "directory to keep each variant's config and alerts in (default: a temporary one, removed)")
+	fs.BoolVar(&o.CrowdTruth, "crowd-truth", false, "print the crowd_dwell rules' ground-truth counts and episodes, then exit (needs only ../shared/eval)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -77,6 +82,13 @@ func parseFlags(args []string) (options, error) {
 }
 
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	if o.CrowdTruth {
+		gt, err := loadGT()
+		if err != nil {
+			return err
+		}
+		return printCrowdTruth(stdout, gt)
+	}
 	data, err := loadData(ctx)
 	if err != nil {
 		return err
@@ -102,7 +114,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		Date: time.Now().UTC().Format(time.RFC3339), Machine: machineInfo(), Clip: data.clip.Path,
 		Bin: bin, BinTime: fi.ModTime().UTC().Format(time.RFC3339),
 		ClipSeconds: data.clipSeconds(), Width: o.Width, FPS: clipFPS, Tol: o.Tol,
-		TruthMinGap: data.minGap(), Truth: data.truthCounts(),
+		TruthMinGap: data.minGap(), Truth: data.truthCounts(), CrowdTruth: data.crowdTruthInfo(),
 	}
 	if !o.JSON {
 		printHeader(stdout, &rep)
@@ -127,5 +139,6 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return enc.Encode(&rep)
 	}
 	printSummary(stdout, &rep)
+	printCrowdSummary(stdout, &rep)
 	return nil
 }

@@ -23,6 +23,7 @@ type report struct {
 	Tol         float64           `json:"tolerance_seconds"`
 	TruthMinGap float64           `json:"truth_min_gap_seconds"`
 	Truth       map[string][3]int `json:"truth"` // per line: total, a_to_b, b_to_a
+	CrowdTruth  []crowdTruthInfo  `json:"crowd_dwell_truth"`
 	Results     []result          `json:"results"`
 }
 
@@ -42,6 +43,7 @@ type result struct {
 	Overall          lineResult   `json:"overall"`
 	Intrusion        lineResult   `json:"intrusion"`
 	Sensitivity      []tolF1      `json:"f1_by_tolerance"`
+	Crowd            []crowdScore `json:"crowd_dwell,omitempty"`
 }
 
 // tolF1 is the overall F1 at one tolerance.
@@ -106,6 +108,7 @@ func printHeader(w io.Writer, r *report) {
 			l.Name, l.A.X, l.A.Y, l.B.X, l.B.Y, t[0], t[1], t[2])
 	}
 	fmt.Fprintf(w, "truth %s: %d stays of >= %gs (intrusion starts)\n", zoneRule, r.Truth[zoneRule][0], zoneDwell)
+	printCrowdTruthLines(w, r)
 	fmt.Fprintf(w, "tolerance: %.2f s for crossings, %.1f s for intrusion starts; each prediction matches at most one truth\n", r.Tol, zoneTol)
 	fmt.Fprintf(w, "(two truth crossings of one line can be %.2f s apart: people walking side by side)\n\n", r.TruthMinGap)
 }
@@ -131,9 +134,11 @@ func printResult(w io.Writer, r *result) {
 	}
 	tw.Flush()
 	z := r.Intrusion
-	fmt.Fprintf(w, "intrusion starts: truth %d, predicted %d, TP %d FP %d FN %d, P %.2f R %.2f F1 %.2f\n\n",
+	fmt.Fprintf(w, "intrusion starts: truth %d, predicted %d, TP %d FP %d FN %d, P %.2f R %.2f F1 %.2f\n",
 		z.Truth, z.Pred, z.Undirected.TP, z.Undirected.FP, z.Undirected.FN,
 		z.Undirected.Precision, z.Undirected.Recall, z.Undirected.F1)
+	printCrowdResult(w, r)
+	fmt.Fprintln(w)
 }
 
 func row(m metrics) string {

@@ -37,25 +37,13 @@ type benchData struct {
 	clip      pets.Clip
 	crossings map[string][]score.Crossing // by line name
 	episodes  []score.Crossing            // intrusion starts: a track inside for zoneDwell
+	crowd     map[string][]episode        // crowd_dwell truth episodes, by rule id
 }
 
 // loadData finds the ground truth (failing clearly when ../shared/eval is missing),
-// derives the truth crossings and intrusion starts, and converts the clip if needed.
+// derives the truth crossings, intrusion starts and crowd episodes, and converts the clip if needed.
 func loadData(ctx context.Context) (*benchData, error) {
-	root, err := pets.RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	eval := filepath.Clean(filepath.Join(root, "..", "shared", "eval"))
-	if _, err := os.Stat(eval); err != nil {
-		return nil, fmt.Errorf("evaluation data missing: %s does not exist; this benchmark needs "+
-			"../shared/eval/pets09-s2l1/gt.txt (PETS 2009 S2L1 MOT ground truth) next to the repository", eval)
-	}
-	gtPath, err := pets.GTPath()
-	if err != nil {
-		return nil, err
-	}
-	gt, err := pets.LoadGT(gtPath)
+	gt, err := loadGT()
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +59,48 @@ func loadData(ctx context.Context) (*benchData, error) {
 		d.crossings[l.Name] = pets.ScoreCrossings(gt.Crossings(l))
 	}
 	d.episodes = intrusionStarts(gt)
+	if d.crowd, err = crowdTruth(gt); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
+// loadGT reads the PETS ground truth, failing clearly when ../shared/eval is missing.
+func loadGT() (*pets.GT, error) {
+	root, err := pets.RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	eval := filepath.Clean(filepath.Join(root, "..", "shared", "eval"))
+	if _, err := os.Stat(eval); err != nil {
+		return nil, fmt.Errorf("evaluation data missing: %s does not exist; this benchmark needs "+
+			"../shared/eval/pets09-s2l1/gt.txt (PETS 2009 S2L1 MOT ground truth) next to the repository", eval)
+	}
+	gtPath, err := pets.GTPath()
+	if err != nil {
+		return nil, err
+	}
+	return pets.LoadGT(gtPath)
+}
+
+// crowdTruth derives the truth episodes of every crowd rule.
+func crowdTruth(gt *pets.GT) (map[string][]episode, error) {
+	out := make(map[string][]episode, len(crowdRules))
+	for _, c := range crowdRules {
+		eps, err := truthEpisodes(gt, c)
+		if err != nil {
+			return nil, err
+		}
+		out[c.ID] = eps
+	}
+	return out, nil
+}
+
 func (d *benchData) clipSeconds() float64 { return float64(d.clip.Frames) / float64(clipFPS) }
+
+// clipEnd is the time of the last frame, when episodes still open at the end of
+// the clip are cut.
+func (d *benchData) clipEnd() float64 { return frameSeconds(d.clip.Frames - 1) }
 
 // truthCounts tallies the truth per line: total, a_to_b, b_to_a.
 func (d *benchData) truthCounts() map[string][3]int {

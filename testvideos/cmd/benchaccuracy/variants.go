@@ -52,7 +52,7 @@ func (v variant) modelPath(models string) (string, error) {
 }
 
 // configYAML is the gateway configuration for one variant: camera "pets" analysed at
-// the clip's rate, the two scored tripwires and the intrusion zone.
+// the clip's rate, the two scored tripwires, the intrusion zone and the crowd_dwell rules.
 func (v variant) configYAML(models, dataDir string, width int) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "data_dir: %q\n", dataDir)
@@ -77,6 +77,11 @@ func (v variant) configYAML(models, dataDir string, width int) (string, error) {
 	}
 	fmt.Fprintf(&b, "  - {id: %s, name: %s, camera: pets, type: intrusion, polygon: %s, min_duration: %gs%s}\n",
 		zoneRule, zoneRule, yamlPoints(zone), zoneDwell, classes)
+	crowd, err := crowdRulesYAML(v.Class)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(crowd)
 	return b.String(), nil
 }
 

@@ -53,6 +53,20 @@ func (b *browser) play(base, grid, camera string, timeout time.Duration) (time.D
 	return time.Duration(ms * float64(time.Millisecond)), nil
 }
 
+// login logs in through the viewer's form; the session cookie then serves every play.
+func (b *browser) login(base, user, password string) error {
+	ctx, cancel := context.WithTimeout(b.tab, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible("#login-username", chromedp.ByQuery),
+		chromedp.SendKeys("#login-username", user, chromedp.ByQuery),
+		chromedp.SendKeys("#login-password", password, chromedp.ByQuery),
+		chromedp.Click("#login-submit", chromedp.ByQuery),
+		chromedp.Poll(`!!(window.__sharpeyes && window.__sharpeyes.user)`, nil, chromedp.WithPollingInterval(20*time.Millisecond)),
+	)
+}
+
 // unload leaves the UI (its tiles DELETE their WHEP sessions on pagehide).
 func (b *browser) unload() error {
 	ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/sharpeyes/sharpeyes/gateway"
+	"github.com/sharpeyes/sharpeyes/gateway/auth"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/streams/simcam"
 	"github.com/sharpeyes/sharpeyes/testvideos/internal/benchenv"
@@ -58,10 +60,18 @@ func startEnv(ctx context.Context) (*env, error) {
 		e.close()
 		return nil, err
 	}
+	hash, err := auth.HashPassword(benchPassword)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
 	doc := fmt.Sprintf(`http: {listen: 127.0.0.1:0}
 kafka: {brokers: [%s]}
 data_dir: %s
 live: {idle_timeout: 0s}
+auth:
+  users: [{name: %s, role: viewer, password_hash: %q}]
+  tokens: [{name: bench-viewers, token: %s, role: viewer}]
 grids:
   - {code: "440512100", name: 常开网格, level: street}
   - {code: "440512200", name: 按需网格, level: street}
@@ -70,7 +80,7 @@ cameras:
   - {id: cam-cold, name: 按需摄像头, url: "%s", grid: "440512200"}
 rules:
   - {id: fence, name: 围栏, camera: cam-warm, type: tripwire, line: [[0, 0.6], [1, 0.6]]}
-`, e.broker.ListenAddrs()[0], filepath.Join(e.dataDir, "data"), e.cams.URL("cam"), e.cams.URL("cam"))
+`, e.broker.ListenAddrs()[0], filepath.Join(e.dataDir, "data"), benchUser, hash, benchToken, e.cams.URL("cam"), e.cams.URL("cam"))
 	cfg, err := conf.Parse([]byte(doc), conf.ModeServe)
 	if err != nil {
 		e.close()
@@ -107,4 +117,21 @@ func (e *env) state(id string) string {
 		}
 	}
 	return ""
+}
+
+// The benchmark's own credentials: the browser logs in as benchUser, the viewers'
+// process sends benchToken.
+const (
+	benchUser     = "bench"
+	benchPassword = "benchlive-password"
+	benchToken    = "benchlive-viewers-token-0123456789"
+)
+
+// bearer adds the benchmark token to every request.
+type bearer struct{}
+
+func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+benchToken)
+	return http.DefaultTransport.RoundTrip(r)
 }

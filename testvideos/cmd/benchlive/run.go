@@ -36,6 +36,10 @@ func run(ctx context.Context, o options, out, progress io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := b.login(e.base, benchUser, benchPassword); err != nil {
+			b.close()
+			return fmt.Errorf("log in: %w", err)
+		}
 		warm, err := plays(e, b, "440512100", "cam-warm", o.Plays, nil)
 		if err == nil {
 			idle := func() error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"io"
 	"os"
 	"os/exec"
@@ -32,7 +33,7 @@ func runViewers(ctx context.Context, url string, n int, d time.Duration, out io.
 		}
 	}()
 	for range n {
-		v, err := whepclient.Dial(ctx, url, whepclient.Options{LoopbackOnly: true})
+		v, err := whepclient.Dial(ctx, url, whepclient.Options{LoopbackOnly: true, HTTP: &http.Client{Transport: bearer{}}})
 		if err != nil {
 			return err
 		}
