@@ -65,8 +65,12 @@ func (g *Gateway) change(edit func(c *conf.Config) (index string, err error), wr
 	if err := next.Finish(conf.ModeServe); err != nil {
 		return relativeFieldErrors(err, index)
 	}
-	if err := checkModels(context.Background(), next); err != nil {
-		return httpapi.FieldErrorsOf(err)
+	// Only a camera change can bring a model file in (vetting one takes a child
+	// process): rule saves stay fast.
+	if strings.HasPrefix(index, "cameras[") {
+		if err := checkModels(context.Background(), next); err != nil {
+			return relativeFieldErrors(err, index)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -140,6 +140,10 @@ func TestBrowserRuleAuthoring(t *testing.T) {
 			chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(100*time.Millisecond)),
 		chromedp.Click("#rule-tool-polygon", chromedp.ByQuery),
 	), "the editor opens on the camera's picture")
+	require.NoError(t, chromedp.Run(tab,
+		chromedp.Poll(`document.querySelectorAll('#rule-live-layer > *').length > 0`, nil,
+			chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)),
+	), "the camera's live detections are drawn over its picture")
 
 	var box struct{ X, Y, W, H float64 }
 	require.NoError(t, chromedp.Run(tab, chromedp.Evaluate(
