@@ -54,6 +54,7 @@ fuzz-smoke: ## short pass of every fuzz target
 	$(GO) test -run '^$$' -fuzz '^FuzzRuleYAML$$' -fuzztime $(FUZZTIME) ./rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactURL$$' -fuzztime $(FUZZTIME) ./streams/rtspsource/
 	$(GO) test -run '^$$' -fuzz '^FuzzSDPFrag$$' -fuzztime $(FUZZTIME) ./gateway/whep/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./analytics/plate/
 
 bench: setup ## pipeline CPU per camera-second vs decode-only; alert latency with 8 cameras
 	$(GO) run ./testvideos/cmd/benchpipeline --cameras 8

@@ -24,7 +24,13 @@ func BenchmarkDetectors(b *testing.B) {
 	}{
 		{name: "motion", new: func(*testing.B) (analytics.Detector, error) { return NewMotion(MotionConfig{}) }},
 		{name: "hog-full-frame", new: func(*testing.B) (analytics.Detector, error) { return NewHOG(HOGConfig{}) }},
+		{name: "motion-average", new: func(*testing.B) (analytics.Detector, error) {
+			return NewMotion(MotionConfig{Background: BackgroundAverage})
+		}},
 		{name: "people-motion+hog", new: func(*testing.B) (analytics.Detector, error) { return NewPeople(PeopleConfig{}) }},
+		{name: "people-average+hog", new: func(*testing.B) (analytics.Detector, error) {
+			return NewPeople(PeopleConfig{Motion: MotionConfig{Background: BackgroundAverage}})
+		}},
 		{name: "yolox-416", new: onnxBench(yoloxModel, FormatYOLOX, 416)},
 		{name: "yolox-320", new: onnxBench(yoloxModel, FormatYOLOX, 320)},
 		{name: "nanodet-416", new: onnxBench(nanodetModel, FormatNanoDet, 416)},

@@ -32,9 +32,16 @@ type MotionConfig struct {
 	Masks [][]Point
 	// Class labels the blobs; default "object".
 	Class string
+	// Background is the background model: BackgroundMOG2 (default) or
+	// BackgroundAverage.
+	Background string
 	// History and VarThreshold tune MOG2.
 	History      int
 	VarThreshold float64
+	// Alpha (learning rate per frame) and DeltaThreshold (grey levels) tune
+	// the running average.
+	Alpha          float64
+	DeltaThreshold float64
 	// Warmup is the number of frames learnt before any blob is reported.
 	Warmup int
 	// MergeGap joins blobs stacked vertically (overlapping horizontally by half
@@ -54,6 +61,15 @@ func (c *MotionConfig) setDefaults() {
 	}
 	if c.Class == "" {
 		c.Class = "object"
+	}
+	if c.Background == "" {
+		c.Background = BackgroundMOG2
+	}
+	if c.Alpha == 0 {
+		c.Alpha = DefaultMotionAlpha
+	}
+	if c.DeltaThreshold == 0 {
+		c.DeltaThreshold = DefaultMotionDeltaThreshold
 	}
 	if c.History == 0 {
 		c.History = DefaultMotionHistory
@@ -79,6 +95,15 @@ func (c *MotionConfig) validate() error {
 	if c.History < 1 || c.VarThreshold <= 0 || c.Warmup < 0 {
 		return errors.New("motion history, var threshold and warm-up must be positive")
 	}
+	if c.Background != BackgroundMOG2 && c.Background != BackgroundAverage {
+		return fmt.Errorf("motion background %q: want %q or %q", c.Background, BackgroundMOG2, BackgroundAverage)
+	}
+	if c.Alpha <= 0 || c.Alpha > 1 {
+		return fmt.Errorf("motion alpha %g: want a learning rate in (0, 1]", c.Alpha)
+	}
+	if c.DeltaThreshold <= 0 || c.DeltaThreshold >= 255 {
+		return fmt.Errorf("motion delta threshold %g: want grey levels in (0, 255)", c.DeltaThreshold)
+	}
 	for i, m := range c.Masks {
 		if len(m) < 3 {
 			return fmt.Errorf("motion mask %d: a polygon needs at least 3 points", i)
@@ -87,8 +112,8 @@ func (c *MotionConfig) validate() error {
 	return nil
 }
 
-// Motion finds moving blobs with MOG2 background subtraction: shadows removed,
-// noise opened away, pieces closed together, masked areas ignored. It learns
+// Motion finds moving blobs by background subtraction (MOG2 with shadows
+// removed, or a running average; see MotionConfig.Background): noise opened away, pieces closed together, masked areas ignored. It learns
 // from every frame, so it must see each frame of one camera in order. Not safe
 // for concurrent use.
 type Motion struct {
@@ -96,7 +121,7 @@ type Motion struct {
 	frames int
 	// State sized for the current frame; rebuilt when the size changes.
 	size  image.Point
-	mog   gocv.BackgroundSubtractorMOG2
+	bg    background
 	fg    gocv.Mat // foreground mask, owned here
 	allow gocv.Mat // 255 where motion counts, 0 under masks; empty without masks
 	open  gocv.Mat // small kernel removing speckle
@@ -129,7 +154,9 @@ func (m *Motion) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 		work = small
 	}
 	if m.size != image.Pt(w, h) {
-		m.reset(w, h)
+		if err := m.reset(w, h); err != nil {
+			return nil, err
+		}
 	}
 	m.foreground(work)
 	m.frames++
@@ -141,9 +168,7 @@ func (m *Motion) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 
 // foreground leaves the cleaned foreground mask of img in m.fg.
 func (m *Motion) foreground(img gocv.Mat) {
-	m.mog.Apply(img, &m.fg)
-	// MOG2 marks shadows 127 and foreground 255.
-	gocv.Threshold(m.fg, &m.fg, 200, 255, gocv.ThresholdBinary)
+	m.bg.apply(img, &m.fg)
 	if !m.allow.Empty() {
 		gocv.BitwiseAnd(m.fg, m.allow, &m.fg)
 	}
@@ -175,11 +200,16 @@ func (m *Motion) blobs(w, h int) []analytics.Detection {
 
 // reset (re)builds the per-size state: a fresh background model, masks and
 // kernels scaled to the frame.
-func (m *Motion) reset(w, h int) {
+func (m *Motion) reset(w, h int) error {
 	m.closeMats()
+	m.size = image.Point{}
+	bg, err := newBackground(&m.cfg, w, h)
+	if err != nil {
+		return err
+	}
+	m.bg = bg
 	m.size = image.Pt(w, h)
 	m.frames = 0
-	m.mog = gocv.NewBackgroundSubtractorMOG2WithParams(m.cfg.History, m.cfg.VarThreshold, true)
 	m.fg = gocv.NewMat()
 	if len(m.cfg.Masks) > 0 {
 		m.allow = allowMask(m.cfg.Masks, w, h)
@@ -190,7 +220,7 @@ func (m *Motion) reset(w, h int) {
 	// 3×7 at 640 wide, tuned on PETS 2009 S2L1.
 	m.open = gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(3, 3))
 	m.close = gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(max(3, w/200|1), max(5, w/90|1)))
-
+	return nil
 }
 
 // allowMask returns a w×h mask, 0 inside the polygons and 255 elsewhere,
@@ -213,7 +243,7 @@ func (m *Motion) closeMats() {
 	if m.size == (image.Point{}) {
 		return
 	}
-	_ = m.mog.Close()
+	m.bg.close()
 	for _, mat := range []*gocv.Mat{&m.fg, &m.allow, &m.open, &m.close} {
 		_ = mat.Close()
 	}

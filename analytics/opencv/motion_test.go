@@ -176,13 +176,17 @@ func TestMotionRejects(t *testing.T) {
 }
 
 func TestMotionPETS(t *testing.T) {
-	m, err := NewMotion(MotionConfig{})
-	require.NoError(t, err)
-	defer m.Close()
-	s := runPETS(t, m)
-	t.Logf("motion boxes %d: one person %.2f, none %.2f, several %.2f; persons moving %.2f",
-		s.boxes, frac(s.one, s.boxes), frac(s.none, s.boxes), frac(s.multi, s.boxes), frac(s.moving, s.refs))
-	require.Greater(t, frac(s.one, s.boxes), 0.75, "most blobs are one person")
-	require.Less(t, frac(s.none, s.boxes), 0.15, "few blobs are no person")
-	require.Greater(t, frac(s.moving, s.refs), 0.7, "most people are found moving")
+	for _, bg := range []string{BackgroundMOG2, BackgroundAverage} {
+		t.Run(bg, func(t *testing.T) {
+			m, err := NewMotion(MotionConfig{Background: bg})
+			require.NoError(t, err)
+			defer m.Close()
+			s := runPETS(t, m)
+			t.Logf("motion boxes %d: one person %.2f, none %.2f, several %.2f; persons moving %.2f",
+				s.boxes, frac(s.one, s.boxes), frac(s.none, s.boxes), frac(s.multi, s.boxes), frac(s.moving, s.refs))
+			require.Greater(t, frac(s.one, s.boxes), 0.75, "most blobs are one person")
+			require.Less(t, frac(s.none, s.boxes), 0.15, "few blobs are no person")
+			require.Greater(t, frac(s.moving, s.refs), 0.7, "most people are found moving")
+		})
+	}
 }

@@ -10,14 +10,18 @@ import (
 )
 
 func TestPeoplePETS(t *testing.T) {
-	p, err := NewPeople(PeopleConfig{})
-	require.NoError(t, err)
-	defer p.Close()
-	s := runPETS(t, p)
-	t.Logf("person boxes %d: precision %.3f, one person each %.3f; moving persons labelled person %.3f",
-		s.persons, frac(s.personsTP, s.persons), frac(s.one, s.boxes), frac(s.found, s.moving))
-	require.Greater(t, frac(s.personsTP, s.persons), 0.9, "precision")
-	require.Greater(t, frac(s.found, s.moving), 0.8, "recall of moving people")
+	for _, bg := range []string{BackgroundMOG2, BackgroundAverage} {
+		t.Run(bg, func(t *testing.T) {
+			p, err := NewPeople(PeopleConfig{Motion: MotionConfig{Background: bg}})
+			require.NoError(t, err)
+			defer p.Close()
+			s := runPETS(t, p)
+			t.Logf("person boxes %d: precision %.3f, one person each %.3f; moving persons labelled person %.3f; HOG scans per frame %.2f",
+				s.persons, frac(s.personsTP, s.persons), frac(s.one, s.boxes), frac(s.found, s.moving), frac(p.stats.scans, p.stats.frames))
+			require.Greater(t, frac(s.personsTP, s.persons), 0.9, "precision")
+			require.Greater(t, frac(s.found, s.moving), 0.8, "recall of moving people")
+		})
+	}
 }
 
 func TestPeopleLeavesRectanglesUnconfirmed(t *testing.T) {
