@@ -41,7 +41,7 @@ func newDetector(ctx context.Context, d conf.Detector, log *slog.Logger) (analyt
 }
 
 func motionConfig(d conf.Detector) opencv.MotionConfig {
-	mc := opencv.MotionConfig{MinArea: d.Motion.MinArea, Width: d.Motion.Width}
+	mc := opencv.MotionConfig{MinArea: d.Motion.MinArea, Width: d.Motion.Width, Background: d.Motion.Background}
 	for _, m := range d.Motion.Masks {
 		poly := make([]opencv.Point, len(m))
 		for i, p := range m {

@@ -1,4 +1,4 @@
-// All C++ of this package: OpenCV exceptions are caught here, since one crossing
+// The HOG people detector's C++: OpenCV exceptions are caught here, since one crossing
 // into Go would abort the process.
 #include <cstdio>
 #include <vector>

@@ -32,16 +32,16 @@ type MotionConfig struct {
 	Masks [][]Point
 	// Class labels the blobs; default "object".
 	Class string
-	// Background is the background model: BackgroundMOG2 (default) or
-	// BackgroundAverage.
+	// Background is the background model: BackgroundMOG2 (default: it tells
+	// shadows from objects) or BackgroundMedian (a quarter of the cost; shadows,
+	// swaying trees and water count as motion).
 	Background string
 	// History and VarThreshold tune MOG2.
 	History      int
 	VarThreshold float64
-	// Alpha (learning rate per frame) and DeltaThreshold (grey levels) tune
-	// the running average.
-	Alpha          float64
-	DeltaThreshold float64
+	// GreyThreshold tunes the running median: how many grey levels a moving
+	// pixel differs from it by.
+	GreyThreshold int
 	// Warmup is the number of frames learnt before any blob is reported.
 	Warmup int
 	// MergeGap joins blobs stacked vertically (overlapping horizontally by half
@@ -65,11 +65,8 @@ func (c *MotionConfig) setDefaults() {
 	if c.Background == "" {
 		c.Background = BackgroundMOG2
 	}
-	if c.Alpha == 0 {
-		c.Alpha = DefaultMotionAlpha
-	}
-	if c.DeltaThreshold == 0 {
-		c.DeltaThreshold = DefaultMotionDeltaThreshold
+	if c.GreyThreshold == 0 {
+		c.GreyThreshold = DefaultMotionGreyThreshold
 	}
 	if c.History == 0 {
 		c.History = DefaultMotionHistory
@@ -95,14 +92,11 @@ func (c *MotionConfig) validate() error {
 	if c.History < 1 || c.VarThreshold <= 0 || c.Warmup < 0 {
 		return errors.New("motion history, var threshold and warm-up must be positive")
 	}
-	if c.Background != BackgroundMOG2 && c.Background != BackgroundAverage {
-		return fmt.Errorf("motion background %q: want %q or %q", c.Background, BackgroundMOG2, BackgroundAverage)
+	if c.Background != BackgroundMOG2 && c.Background != BackgroundMedian {
+		return fmt.Errorf("motion background %q: want %q or %q", c.Background, BackgroundMOG2, BackgroundMedian)
 	}
-	if c.Alpha <= 0 || c.Alpha > 1 {
-		return fmt.Errorf("motion alpha %g: want a learning rate in (0, 1]", c.Alpha)
-	}
-	if c.DeltaThreshold <= 0 || c.DeltaThreshold >= 255 {
-		return fmt.Errorf("motion delta threshold %g: want grey levels in (0, 255)", c.DeltaThreshold)
+	if c.GreyThreshold < 1 || c.GreyThreshold > 254 {
+		return fmt.Errorf("motion grey threshold %d: want grey levels in [1, 254]", c.GreyThreshold)
 	}
 	for i, m := range c.Masks {
 		if len(m) < 3 {
@@ -113,9 +107,10 @@ func (c *MotionConfig) validate() error {
 }
 
 // Motion finds moving blobs by background subtraction (MOG2 with shadows
-// removed, or a running average; see MotionConfig.Background): noise opened away, pieces closed together, masked areas ignored. It learns
-// from every frame, so it must see each frame of one camera in order. Not safe
-// for concurrent use.
+// removed, or a running median of the grey picture; see
+// MotionConfig.Background): noise opened away, pieces closed together, masked
+// areas ignored. It learns from every frame, so it must see each frame of one
+// camera in order. Not safe for concurrent use.
 type Motion struct {
 	cfg    MotionConfig
 	frames int
@@ -158,7 +153,9 @@ func (m *Motion) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 			return nil, err
 		}
 	}
-	m.foreground(work)
+	if err := m.foreground(work); err != nil {
+		return nil, err
+	}
 	m.frames++
 	if m.frames <= m.cfg.Warmup {
 		return nil, nil
@@ -167,13 +164,16 @@ func (m *Motion) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 }
 
 // foreground leaves the cleaned foreground mask of img in m.fg.
-func (m *Motion) foreground(img gocv.Mat) {
-	m.bg.apply(img, &m.fg)
+func (m *Motion) foreground(img gocv.Mat) error {
+	if err := m.bg.apply(img, &m.fg); err != nil {
+		return err
+	}
 	if !m.allow.Empty() {
 		gocv.BitwiseAnd(m.fg, m.allow, &m.fg)
 	}
 	gocv.MorphologyEx(m.fg, &m.fg, gocv.MorphOpen, m.open)
 	gocv.MorphologyEx(m.fg, &m.fg, gocv.MorphClose, m.close)
+	return nil
 }
 
 // blobs returns the boxes of the foreground contours, merged and filtered.
@@ -201,12 +201,11 @@ func (m *Motion) blobs(w, h int) []analytics.Detection {
 // reset (re)builds the per-size state: a fresh background model, masks and
 // kernels scaled to the frame.
 func (m *Motion) reset(w, h int) error {
-	m.closeMats()
-	m.size = image.Point{}
-	bg, err := newBackground(&m.cfg, w, h)
+	bg, err := newBackground(&m.cfg, w*h)
 	if err != nil {
 		return err
 	}
+	m.closeMats()
 	m.bg = bg
 	m.size = image.Pt(w, h)
 	m.frames = 0

@@ -104,27 +104,37 @@ func TestMotionSynthetic(t *testing.T) {
 			want:  func(i int) []image.Rectangle { return []image.Rectangle{walker(10, 100, i), walker(44, 100, i)} },
 		},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m, err := NewMotion(tc.cfg)
-			require.NoError(t, err)
-			defer m.Close()
-			class := tc.cfg.Class
-			if class == "" {
-				class = "object"
-			}
-			for i := range 45 {
-				dets, err := m.Detect(synthFrame(i, tc.rects(i)))
+		for _, bg := range []string{BackgroundMOG2, BackgroundMedian} {
+			t.Run(tc.name+"/"+bg, func(t *testing.T) {
+				cfg := tc.cfg
+				cfg.Background = bg
+				m, err := NewMotion(cfg)
 				require.NoError(t, err)
-				if i < 20 {
-					continue // background learnt, blobs settled
+				defer m.Close()
+				class := tc.cfg.Class
+				if class == "" {
+					class = "object"
 				}
-				want := tc.want(i)
-				require.Len(t, dets, len(want), "frame %d: %v", i, dets)
-				for _, w := range want {
-					require.True(t, hasBox(dets, class, toBox(w), 0.7), "frame %d: no %s box near %v in %v", i, class, toBox(w), dets)
+				// Frames until the background is learnt and blobs have settled; the
+				// running median starts from the median of its first pictures.
+				settle := 20
+				if bg == BackgroundMedian {
+					settle = medianBootFrames * medianBootEvery
 				}
-			}
-		})
+				for i := range 45 {
+					dets, err := m.Detect(synthFrame(i, tc.rects(i)))
+					require.NoError(t, err)
+					if i < settle {
+						continue
+					}
+					want := tc.want(i)
+					require.Len(t, dets, len(want), "frame %d: %v", i, dets)
+					for _, w := range want {
+						require.True(t, hasBox(dets, class, toBox(w), 0.7), "frame %d: no %s box near %v in %v", i, class, toBox(w), dets)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -139,19 +149,23 @@ func hasBox(dets []analytics.Detection, class string, want analytics.Box, iou fl
 }
 
 func TestMotionWarmupAndResize(t *testing.T) {
-	m, err := NewMotion(MotionConfig{Warmup: 5})
-	require.NoError(t, err)
-	defer m.Close()
-	for i := range 5 {
-		dets, err := m.Detect(synthFrame(i, []image.Rectangle{walker(10, 100, i)}))
-		require.NoError(t, err)
-		require.Empty(t, dets, "frame %d is learnt, not reported", i)
+	for _, bg := range []string{BackgroundMOG2, BackgroundMedian} {
+		t.Run(bg, func(t *testing.T) {
+			m, err := NewMotion(MotionConfig{Warmup: 5, Background: bg})
+			require.NoError(t, err)
+			defer m.Close()
+			for i := range 5 {
+				dets, err := m.Detect(synthFrame(i, []image.Rectangle{walker(10, 100, i)}))
+				require.NoError(t, err)
+				require.Empty(t, dets, "frame %d is learnt, not reported", i)
+			}
+			// A new frame size restarts the model, warm-up included.
+			small := &analytics.Frame{Width: 160, Height: 120, Pix: make([]byte, 160*120*3)}
+			dets, err := m.Detect(small)
+			require.NoError(t, err)
+			require.Empty(t, dets)
+		})
 	}
-	// A new frame size restarts the model, warm-up included.
-	small := &analytics.Frame{Width: 160, Height: 120, Pix: make([]byte, 160*120*3)}
-	dets, err := m.Detect(small)
-	require.NoError(t, err)
-	require.Empty(t, dets)
 }
 
 func TestMotionRejects(t *testing.T) {
@@ -162,6 +176,9 @@ func TestMotionRejects(t *testing.T) {
 		{name: "min area 1", cfg: MotionConfig{MinArea: 1}},
 		{name: "negative history", cfg: MotionConfig{History: -1}},
 		{name: "two-point mask", cfg: MotionConfig{Masks: [][]Point{{{0, 0}, {1, 1}}}}},
+		{name: "unknown background", cfg: MotionConfig{Background: "average"}},
+		{name: "grey threshold too high", cfg: MotionConfig{Background: BackgroundMedian, GreyThreshold: 255}},
+		{name: "negative grey threshold", cfg: MotionConfig{Background: BackgroundMedian, GreyThreshold: -1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewMotion(tc.cfg)
@@ -176,7 +193,7 @@ func TestMotionRejects(t *testing.T) {
 }
 
 func TestMotionPETS(t *testing.T) {
-	for _, bg := range []string{BackgroundMOG2, BackgroundAverage} {
+	for _, bg := range []string{BackgroundMOG2, BackgroundMedian} {
 		t.Run(bg, func(t *testing.T) {
 			m, err := NewMotion(MotionConfig{Background: bg})
 			require.NoError(t, err)

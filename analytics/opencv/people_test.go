@@ -10,7 +10,7 @@ import (
 )
 
 func TestPeoplePETS(t *testing.T) {
-	for _, bg := range []string{BackgroundMOG2, BackgroundAverage} {
+	for _, bg := range []string{BackgroundMOG2, BackgroundMedian} {
 		t.Run(bg, func(t *testing.T) {
 			p, err := NewPeople(PeopleConfig{Motion: MotionConfig{Background: bg}})
 			require.NoError(t, err)

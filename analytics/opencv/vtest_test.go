@@ -37,6 +37,25 @@ func readVTest(t testing.TB, w, h, n int) []*analytics.Frame {
 	return out
 }
 
+// streamVTest calls fn with every frame of vtest.avi scaled to w×h, in order;
+// the frame is only valid during the call.
+func streamVTest(t testing.TB, w, h int, fn func(*analytics.Frame)) {
+	t.Helper()
+	if _, err := os.Stat(vtestPath); err != nil {
+		t.Skipf("test material missing: %s (run scripts/setup.sh): %v", vtestPath, err)
+	}
+	vc, err := gocv.VideoCaptureFile(vtestPath)
+	require.NoError(t, err)
+	defer vc.Close()
+	img, scaled := gocv.NewMat(), gocv.NewMat()
+	defer img.Close()
+	defer scaled.Close()
+	for seq := 0; vc.Read(&img) && !img.Empty(); seq++ {
+		gocv.Resize(img, &scaled, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+		fn(&analytics.Frame{Width: w, Height: h, Pix: scaled.ToBytes(), Seq: uint64(seq)})
+	}
+}
+
 // vtestPersons loads testdata/vtest_persons.json: frame index to person boxes.
 func vtestPersons(t testing.TB) map[int][]analytics.Box {
 	t.Helper()

@@ -214,6 +214,11 @@ type MotionConf struct {
 	// Width is the width background subtraction works at (frames are scaled down
 	// to it); 0 takes the detector's default (320), -1 keeps the analysis width.
 	Width int `yaml:"width"`
+	// Background is the background model: mog2 (OpenCV's Gaussian mixture,
+	// shadows removed) or median (a running median of the grey picture, about a
+	// quarter of the cost, shadows count as motion); "" takes the detector's
+	// default.
+	Background string `yaml:"background"`
 }
 
 // TrackerConf tunes the multi-object tracker.
@@ -388,6 +393,9 @@ func (c *Config) DetectorFor(cam *Camera) Detector {
 	}
 	if o.Motion.Width != 0 {
 		d.Motion.Width = o.Motion.Width
+	}
+	if o.Motion.Background != "" {
+		d.Motion.Background = o.Motion.Background
 	}
 	if o.Track.MaxCoast != 0 {
 		d.Track.MaxCoast = o.Track.MaxCoast

@@ -55,6 +55,7 @@ func TestFullConfig(t *testing.T) {
 	d := c.DetectorFor(a)
 	require.Equal(t, "motion", d.Kind, "camera override")
 	require.Equal(t, 0.002, d.Motion.MinArea)
+	require.Equal(t, "median", d.Motion.Background, "motion background override")
 	require.Equal(t, "/models/yolox_nano.onnx", d.Model.Path, "unset override fields inherit")
 	require.Equal(t, map[int]string{0: "person", 2: "car"}, d.Model.Classes)
 	require.False(t, c.Camera("cam-b").IsEnabled())

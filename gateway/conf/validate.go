@@ -20,6 +20,10 @@ var GridLevels = []string{"district", "street", "community", "grid", "industry",
 // DetectorKinds are the accepted detector kinds.
 var DetectorKinds = []string{"motion", "hog", "people", "onnx"}
 
+// MotionBackgrounds are the accepted detector.motion.background values ("" takes
+// the detector's default).
+var MotionBackgrounds = []string{"mog2", "median"}
+
 // Validate checks the whole configuration; the first problem found is returned as a
 // *FieldError naming its field.
 func (c *Config) Validate(mode Mode) error {
@@ -112,6 +116,10 @@ func (d *Detector) validate(path string) error {
 	}
 	if d.Motion.Width < -1 || (d.Motion.Width > 0 && d.Motion.Width < 64) {
 		return &FieldError{Path: path + ".motion.width", Msg: "must be 0 (default), -1 (analysis width) or at least 64 pixels"}
+	}
+	if d.Motion.Background != "" && !slices.Contains(MotionBackgrounds, d.Motion.Background) {
+		return &FieldError{Path: path + ".motion.background", Msg: fmt.Sprintf("unknown background model %q (%s)",
+			d.Motion.Background, strings.Join(MotionBackgrounds, ", "))}
 	}
 	for i, m := range d.Motion.Masks {
 		if err := checkNormPolygon(m); err != nil {

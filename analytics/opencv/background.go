@@ -1,0 +1,56 @@
+package opencv
+
+import (
+	"fmt"
+
+	"gocv.io/x/gocv"
+)
+
+// Background models Motion can use (MotionConfig.Background).
+const (
+	// BackgroundMOG2 is OpenCV's Gaussian mixture on colour, with shadow
+	// detection: shadows do not count as motion.
+	BackgroundMOG2 = "mog2"
+	// BackgroundMedian is a running median of the blurred grey picture: a
+	// pixel moves when it differs from it by more than GreyThreshold grey
+	// levels. It costs about a quarter of MOG2, but shadows count as motion.
+	BackgroundMedian = "median"
+)
+
+// background separates the pixels that move from the learnt scene. One belongs
+// to one Motion detector and one picture size.
+type background interface {
+	// apply learns img (8-bit BGR, owned by the caller) and writes the
+	// foreground mask into fg (owned by the caller): 255 where something moves,
+	// 0 elsewhere.
+	apply(img gocv.Mat, fg *gocv.Mat) error
+	// close frees the model's Mats.
+	close()
+}
+
+// newBackground returns the background model cfg names, for pictures of the
+// given number of pixels.
+func newBackground(cfg *MotionConfig, pixels int) (background, error) {
+	switch cfg.Background {
+	case BackgroundMOG2:
+		return &mog2Background{mog: gocv.NewBackgroundSubtractorMOG2WithParams(cfg.History, cfg.VarThreshold, true)}, nil
+	case BackgroundMedian:
+		return newMedianBackground(cfg.GreyThreshold, pixels), nil
+	default:
+		return nil, fmt.Errorf("motion background %q: want %q or %q", cfg.Background, BackgroundMOG2, BackgroundMedian)
+	}
+}
+
+// mog2Background is OpenCV's MOG2 with shadow detection.
+type mog2Background struct {
+	mog gocv.BackgroundSubtractorMOG2
+}
+
+func (b *mog2Background) apply(img gocv.Mat, fg *gocv.Mat) error {
+	b.mog.Apply(img, fg)
+	// MOG2 marks shadows 127 and foreground 255.
+	gocv.Threshold(*fg, fg, 200, 255, gocv.ThresholdBinary)
+	return nil
+}
+
+func (b *mog2Background) close() { _ = b.mog.Close() }

@@ -1,0 +1,101 @@
+package opencv
+
+import (
+	"image"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sharpeyes/sharpeyes/analytics"
+)
+
+// TestMedianStandingAndLeaving: someone who stops is reported for a while, then
+// fades into the background; when they walk off, the ground they uncover is not
+// reported (the slow model still remembers it).
+func TestMedianStandingAndLeaving(t *testing.T) {
+	const arrive, leave = 40, 100 // frames at which the walker stops and walks on
+	pos := func(i int) image.Rectangle {
+		switch {
+		case i < arrive:
+			return walker(10, 100, i)
+		case i < leave:
+			return walker(10, 100, arrive)
+		default:
+			return walker(10, 100, arrive+i-leave)
+		}
+	}
+	spot := toBox(walker(10, 100, arrive))
+	m, err := NewMotion(MotionConfig{Background: BackgroundMedian})
+	require.NoError(t, err)
+	defer m.Close()
+	var seen, faded int // frames the standing walker was reported, first frame it was not
+	for i := range leave + 15 {
+		dets, err := m.Detect(synthFrame(i, []image.Rectangle{pos(i)}))
+		require.NoError(t, err)
+		switch {
+		case i >= medianBootFrames*medianBootEvery && i < arrive:
+			require.True(t, hasBox(dets, "object", toBox(pos(i)), 0.7), "frame %d: walker missing in %v", i, dets)
+		case i >= arrive && i < leave && hasBox(dets, "object", spot, 0.5):
+			require.Zero(t, faded, "frame %d: reported again after fading at %d", i, faded)
+			seen++
+		case i >= arrive && i < leave && faded == 0:
+			faded = i
+		case i >= leave+5: // clear of where it stood
+			require.False(t, hasBox(dets, "object", spot, 0.3), "frame %d: ghost where the walker stood: %v", i, dets)
+			require.True(t, hasBox(dets, "object", toBox(pos(i)), 0.7), "frame %d: walker missing in %v", i, dets)
+		}
+	}
+	// The walker is 36 grey levels darker than the ground: it takes about
+	// 36 - threshold frames to fade in.
+	require.GreaterOrEqual(t, seen, 10, "a person who stops is still reported for a while")
+	require.NotZero(t, faded, "a person standing for %d frames fades into the background", leave-arrive)
+}
+
+// TestMedianLightChange: when most of the picture changes at once (lights, an
+// exposure jump), the model starts again instead of reporting the whole frame.
+func TestMedianLightChange(t *testing.T) {
+	const jump = 40
+	m, err := NewMotion(MotionConfig{Background: BackgroundMedian})
+	require.NoError(t, err)
+	defer m.Close()
+	for i := range jump + 2*medianBootFrames*medianBootEvery {
+		f := synthFrame(i, []image.Rectangle{walker(10, 100, i%40)})
+		if i >= jump {
+			brighten(f, 60)
+		}
+		dets, err := m.Detect(f)
+		require.NoError(t, err)
+		if i == jump {
+			require.Empty(t, dets, "the frame the light changed in")
+		}
+		for _, d := range dets {
+			require.Less(t, d.Box.W()*d.Box.H(), 0.1, "frame %d: no blob covers the frame: %v", i, dets)
+		}
+		if i >= jump+medianBootFrames*medianBootEvery {
+			require.True(t, hasBox(dets, "object", toBox(walker(10, 100, i%40)), 0.7), "frame %d: walker missing after the restart: %v", i, dets)
+		}
+	}
+}
+
+// brighten adds v to every channel of f, saturating.
+func brighten(f *analytics.Frame, v int) {
+	for i, p := range f.Pix {
+		f.Pix[i] = byte(min(int(p)+v, 255))
+	}
+}
+
+func TestMedianOf(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pics [][]byte
+		want []byte
+	}{
+		{name: "one picture", pics: [][]byte{{1, 2, 3}}, want: []byte{1, 2, 3}},
+		{name: "odd count", pics: [][]byte{{9, 0}, {1, 255}, {5, 7}}, want: []byte{5, 7}},
+		{name: "a passer-by in one of three", pics: [][]byte{{100, 100}, {100, 30}, {100, 100}}, want: []byte{100, 100}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, medianOf(tc.pics))
+		})
+	}
+}
