@@ -19,20 +19,13 @@ const vtestPath = "../../testvideos/data/vtest.avi"
 // readVTest returns the first n frames of vtest.avi scaled to w×h.
 func readVTest(t testing.TB, w, h, n int) []*analytics.Frame {
 	t.Helper()
-	if _, err := os.Stat(vtestPath); err != nil {
-		t.Skipf("test material missing: %s (run scripts/setup.sh): %v", vtestPath, err)
-	}
-	vc, err := gocv.VideoCaptureFile(vtestPath)
-	require.NoError(t, err)
-	defer vc.Close()
-	img, scaled := gocv.NewMat(), gocv.NewMat()
-	defer img.Close()
-	defer scaled.Close()
 	var out []*analytics.Frame
-	for len(out) < n && vc.Read(&img) && !img.Empty() {
-		gocv.Resize(img, &scaled, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
-		out = append(out, &analytics.Frame{Width: w, Height: h, Pix: scaled.ToBytes(), Seq: uint64(len(out))})
-	}
+	scanVTest(t, w, h, func(f *analytics.Frame) bool {
+		c := *f
+		c.Pix = append([]byte(nil), f.Pix...)
+		out = append(out, &c)
+		return len(out) < n
+	})
 	require.Len(t, out, n, "vtest.avi is shorter than expected")
 	return out
 }
@@ -40,6 +33,12 @@ func readVTest(t testing.TB, w, h, n int) []*analytics.Frame {
 // streamVTest calls fn with every frame of vtest.avi scaled to w×h, in order;
 // the frame is only valid during the call.
 func streamVTest(t testing.TB, w, h int, fn func(*analytics.Frame)) {
+	t.Helper()
+	scanVTest(t, w, h, func(f *analytics.Frame) bool { fn(f); return true })
+}
+
+// scanVTest is streamVTest that stops when fn returns false.
+func scanVTest(t testing.TB, w, h int, fn func(*analytics.Frame) bool) {
 	t.Helper()
 	if _, err := os.Stat(vtestPath); err != nil {
 		t.Skipf("test material missing: %s (run scripts/setup.sh): %v", vtestPath, err)
@@ -52,7 +51,9 @@ func streamVTest(t testing.TB, w, h int, fn func(*analytics.Frame)) {
 	defer scaled.Close()
 	for seq := 0; vc.Read(&img) && !img.Empty(); seq++ {
 		gocv.Resize(img, &scaled, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
-		fn(&analytics.Frame{Width: w, Height: h, Pix: scaled.ToBytes(), Seq: uint64(seq)})
+		if !fn(&analytics.Frame{Width: w, Height: h, Pix: scaled.ToBytes(), Seq: uint64(seq)}) {
+			return
+		}
 	}
 }
 
