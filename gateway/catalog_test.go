@@ -6,16 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/jpeg"
+	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/rules"
 )
 
@@ -443,4 +447,41 @@ func TestEditorPreview(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, code, "operators draw no rules")
 	_, body = s.do(testOperatorToken, "GET", "/api/v1/alerts", "")
 	require.Contains(t, body, `"alerts": []`, "previews raise no alerts")
+}
+
+// TestInitialAdmin: a configuration without users or tokens still guards the API:
+// the first start creates "admin" with a random password in data_dir (0600), which
+// logs in; a restart does not replace it.
+func TestInitialAdmin(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := conf.Parse([]byte("http: {listen: 127.0.0.1:0}\nkafka: {brokers: [127.0.0.1:1]}\ndata_dir: "+dir+"\n"), conf.ModeServe)
+	require.NoError(t, err)
+	start := func() *Gateway {
+		c := *cfg
+		gw, err := New(&c, Options{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
+		require.NoError(t, err)
+		return gw
+	}
+	gw := start()
+	path := filepath.Join(dir, initialAdminFile)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	pw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	base := "http://" + gw.HTTPAddr()
+	code, _, _ := doRequest(t, "", "GET", base+"/api/v1/cameras", "", nil)
+	require.Equal(t, http.StatusUnauthorized, code, "no anonymous access")
+	login := fmt.Sprintf(`{"username":"admin","password":%q}`, strings.TrimSpace(string(pw)))
+	code, _, body := doRequest(t, "", "POST", base+"/api/v1/auth/login", login, nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.NoError(t, gw.Close())
+
+	gw = start()
+	defer gw.Close()
+	again, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, pw, again, "a restart keeps the admin's password")
+	code, _, body = doRequest(t, "", "POST", "http://"+gw.HTTPAddr()+"/api/v1/auth/login", login, nil)
+	require.Equal(t, http.StatusOK, code, body)
 }
