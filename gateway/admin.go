@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -129,7 +130,7 @@ func (g *Gateway) SaveUser(p auth.Principal, name string, body []byte, create bo
 	prev, err := g.db.GetUser(ctx, name)
 	exists := err == nil
 	switch {
-	case err != nil && !isNotFound(err):
+	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return UserDoc{}, err
 	case create && exists:
 		return UserDoc{}, fmt.Errorf("user %q exists: %w", name, httpapi.ErrConflict)
@@ -199,8 +200,6 @@ func (g *Gateway) DeleteUser(p auth.Principal, name string) error {
 	_, _ = g.db.DeleteUserSessions(ctx, name)
 	return nil
 }
-
-func isNotFound(err error) bool { return err != nil && storeErr(err) != err }
 
 // ---- export ------------------------------------------------------------------
 

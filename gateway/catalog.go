@@ -113,15 +113,10 @@ func cameraPath(cfg *conf.Config, id string) []string {
 
 // GridDoc returns one grid's document.
 func (g *Gateway) GridDoc(p auth.Principal, code string) (json.RawMessage, error) {
-	cfg := g.Config()
-	gr := cfg.Grid(code)
-	if gr == nil {
-		return nil, fmt.Errorf("grid %q: %w", code, httpapi.ErrNotFound)
+	if err := g.CanViewGrid(p, code); err != nil {
+		return nil, err
 	}
-	if !p.InScope(gridPath(cfg, code)) {
-		return nil, errForbidden("grid " + code)
-	}
-	return conf.EncodeGrid(*gr)
+	return conf.EncodeGrid(*g.Config().Grid(code))
 }
 
 // PutGrid creates (create) or replaces the grid code with body.
@@ -299,9 +294,7 @@ func (g *Gateway) DeleteCamera(p auth.Principal, id string) error {
 		c.Rules = deleteWhere(c.Rules, func(r rules.Rule) bool { return r.Camera == id })
 		return "", nil
 	}, func(ctx context.Context) error {
-		if _, err := g.db.DeleteCameraRules(ctx, id, actor(p)); err != nil {
-			return err
-		}
+		// One transaction: the camera and a deletion version of each of its rules.
 		return g.db.DeleteCamera(ctx, id, actor(p))
 	})
 }

@@ -200,6 +200,18 @@ func TestRuleCRUD(t *testing.T) {
 	_, body = s.do(testAdminToken, "GET", "/api/v1/config/export", "")
 	require.Contains(t, body, "fence-1")
 	require.NotContains(t, body, secret)
+
+	// Deleting the camera deletes its rules too, each as a version that keeps the history.
+	code, body = s.do(testAdminToken, "DELETE", "/api/v1/cameras/cam-1", "")
+	require.Equal(t, http.StatusNoContent, code, body)
+	code, _ = s.do(testAuthorToken, "GET", "/api/v1/rules/fence-1", "")
+	require.Equal(t, http.StatusNotFound, code)
+	_, body = s.do(testAuthorToken, "GET", "/api/v1/rules/fence-1/versions", "")
+	require.NoError(t, json.Unmarshal([]byte(body), &vs))
+	require.Len(t, vs, 4)
+	require.Equal(t, "delete", vs[0].Op)
+	require.Equal(t, "t-admin", vs[0].Actor)
+	require.Empty(t, s.gw.Config().Rules)
 }
 
 // TestRuleLiveApply: a rule moved while the stream runs is in force at once: the

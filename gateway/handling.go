@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -261,9 +262,7 @@ func (g *Gateway) ListAlerts(p auth.Principal, q AlertQuery) (AlertPage, error) 
 	split := func(k string) []string {
 		var out []string
 		for _, v := range q[k] {
-			for _, s := range splitComma(v) {
-				out = append(out, s)
-			}
+			out = append(out, strings.FieldsFunc(v, func(r rune) bool { return r == ',' })...)
 		}
 		return out
 	}
@@ -316,20 +315,6 @@ func (g *Gateway) ListAlerts(p auth.Principal, q AlertQuery) (AlertPage, error) 
 		out.Alerts = append(out.Alerts, g.alertRow(cfg, r, now))
 	}
 	return out, nil
-}
-
-func splitComma(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			if i > start {
-				out = append(out, s[start:i])
-			}
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // Alert returns one stored alert with its handling history.
