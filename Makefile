@@ -6,7 +6,7 @@ BIN       := bin/sharpeyes
 TEST_TAGS := matprofile
 export CGO_ENABLED := 1
 
-.PHONY: help setup build clips demo test test-short lint fuzz-smoke bench bench-accuracy bench-live docker clean
+.PHONY: help setup build clips demo test test-short lint fuzz-smoke bench bench-accuracy bench-live bench-plates docker clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench-accuracy: build ## tripwire and crowd-dwell accuracy on PETS 2009 S2L1 (no
 
 bench-live: setup ## live view: click-to-first-frame in headless Chromium, relay CPU per viewer, relay latency
 	$(GO) run ./testvideos/cmd/benchlive
+
+bench-plates: setup ## plate engines on the EasyPR photos, the LPRNet crops and synthetic plates of every kind
+	$(GO) run ./testvideos/cmd/benchplates
 
 docker: ## build the container image (needs a Docker engine)
 	docker build -f deploy/Dockerfile -t sharpeyes:dev .

@@ -29,7 +29,8 @@ func (g *Gateway) startAuth(cfg *conf.Config) error {
 		return err
 	}
 	g.auth = a
-	g.records = newAlertRecorder(g.db, g.log, g.reg, func() time.Duration { return g.Config().AlertHandling.Retention.D() }, g.opts.Now)
+	g.records = newAlertRecorder(g.db, g.log, g.reg, func() time.Duration { return g.Config().AlertHandling.Retention.D() },
+		func() time.Duration { return g.Config().Plates.Retention.D() }, g.opts.Now)
 	return nil
 }
 

@@ -36,6 +36,9 @@ type Alert struct {
 	PeakCount   *int          `json:"peak_count,omitempty"`
 	Objects     []AlertObject `json:"objects"`
 	SnapshotURL string        `json:"snapshot_url,omitempty"`
+	// Plate and ListHit: plate only.
+	Plate   *AlertPlate   `json:"plate,omitempty"`
+	ListHit *AlertListHit `json:"list_hit,omitempty"`
 
 	// captured is FrameTime as a time, for the Kafka record timestamp.
 	captured time.Time

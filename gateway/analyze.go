@@ -95,6 +95,9 @@ func runClip(ctx context.Context, cfg *conf.Config, cam *conf.Camera, runner *ru
 	if err != nil {
 		return st, err
 	}
+	plates := newPlateCapture(nil, cam.ID, log)
+	plates.setRules(cfg, cam.ID)
+	defer plates.close()
 	p, err := pipeline.New(pipeline.Config{
 		CameraID: cam.ID, FPS: cam.Analysis.FPS, Width: cam.Analysis.Width,
 		Detector: d, Tracker: track.New(trackerConfig(det)), Logger: log,
@@ -105,6 +108,9 @@ func runClip(ctx context.Context, cfg *conf.Config, cam *conf.Camera, runner *ru
 			st.last = res.Frame.CaptureTime
 			st.analysed++
 			emit(runner.process(res, nil))
+			if caps := plates.process(ctx, res); len(caps) > 0 {
+				emit(runner.plateAlerts(caps, nil))
+			}
 		},
 	})
 	if err != nil {
@@ -116,6 +122,7 @@ func runClip(ctx context.Context, cfg *conf.Config, cam *conf.Camera, runner *ru
 		return st, err
 	}
 	if !st.last.IsZero() {
+		emit(runner.plateAlerts(plates.finish(st.last), nil))
 		emit(runner.finish(st.last))
 	}
 	st.frames, st.fps = int(fr.Stats().Frames), fr.Info().FPS

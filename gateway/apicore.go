@@ -15,6 +15,9 @@ var _ httpapi.Core = apiCore{}
 func (c apiCore) RuleHistory(p auth.Principal, id string) (any, error) { return c.RuleVersions(p, id) }
 
 func (c apiCore) AlertList(p auth.Principal, q url.Values) (any, error) { return c.ListAlerts(p, q) }
+func (c apiCore) PlateSearch(p auth.Principal, q url.Values) (any, error) {
+	return c.SearchPlates(p, q)
+}
 
 func (c apiCore) AlertDoc(p auth.Principal, id string) (any, error) { return c.Alert(p, id) }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/sharpeyes/sharpeyes/gateway/alerts"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
 	"github.com/sharpeyes/sharpeyes/gateway/httpapi"
+	"github.com/sharpeyes/sharpeyes/gateway/platecap"
 	"github.com/sharpeyes/sharpeyes/streams"
 	"github.com/sharpeyes/sharpeyes/streams/rtspsource"
 )
@@ -47,6 +48,7 @@ type camera struct {
 	stream    *streams.Stream
 	subStream *streams.Stream // nil without sub_url
 	rules     *ruleRunner
+	plates    *plateCapture
 
 	runMu sync.Mutex // serialises reconcile
 	mu    sync.Mutex // guards what follows
@@ -96,6 +98,8 @@ func newCamera(g *Gateway, cfg *conf.Config, cam *conf.Camera) *camera {
 	}
 	c.rules = newRuleRunner(cfg, cam, g.opts.Now)
 	c.rules.keepRecent(recentCapacity(cfg.DryRunWindow.D(), cam.Analysis.FPS))
+	c.plates = newPlateCapture(g, cam.ID, c.log)
+	c.plates.setRules(cfg, cam.ID)
 	return c
 }
 
@@ -115,6 +119,7 @@ func (c *camera) update(cfg *conf.Config, cam *conf.Camera) {
 	c.meta, c.gridPath = *cam, gridPath(cfg, cam.Grid)
 	c.mu.Unlock()
 	ends := c.rules.setRules(cfg, cam)
+	c.plates.setRules(cfg, cam.ID)
 	c.publish(ends)
 	c.reconcile()
 }
@@ -307,23 +312,28 @@ func (c *camera) runPipeline(ctx context.Context) error {
 	p, err := pipeline.New(pipeline.Config{
 		CameraID: c.id, FPS: c.cam.Analysis.FPS, Width: c.cam.Analysis.Width,
 		Detector: det, Tracker: track.New(trackerConfig(c.det)), NewDecoder: newDecoder,
-		OnResult: c.onResult, Metrics: c.g.pipeMetrics.Camera(c.id), Logger: c.g.opts.Logger,
+		OnResult: func(res *pipeline.Result) { c.onResult(ctx, res) },
+		Metrics:  c.g.pipeMetrics.Camera(c.id), Logger: c.g.opts.Logger,
 	})
 	if err != nil {
 		det.Close()
 		return err
 	}
 	defer p.Close()
+	defer c.plates.close()
 	r := c.stream.AddReader("analysis", analysisQueueSize, true)
 	defer r.Close()
 	return p.RunLive(ctx, r)
 }
 
 // onResult runs on the analysis goroutine for every analysed frame.
-func (c *camera) onResult(res *pipeline.Result) {
+func (c *camera) onResult(ctx context.Context, res *pipeline.Result) {
 	c.noteFPS(res.Frame.CaptureTime)
 	as := c.rules.process(res, func() string { return c.snapshot(res) })
 	c.publish(as)
+	if caps := c.plates.process(ctx, res); len(caps) > 0 {
+		c.publish(c.rules.plateAlerts(caps, func(pc platecap.Capture) (string, string) { return c.g.plateImages(c.id, pc, c.log) }))
+	}
 	c.onPreview(res)
 }
 

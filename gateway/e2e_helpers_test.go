@@ -113,6 +113,24 @@ type receivedAlert struct {
 
 func startE2E(t *testing.T, scene string, rulesYAML string) *e2e {
 	t.Helper()
+	return startE2EWith(t, e2eSetup{scene: scene, rules: rulesYAML})
+}
+
+// e2eSetup is what startE2EWith varies: the clip, the rules, extra top-level
+// configuration and the camera's analysis settings.
+type e2eSetup struct {
+	scene, rules string
+	top          string // extra top-level YAML, ending in a newline
+	analysis     string // the camera's analysis mapping, e.g. "{fps: 5, width: 1280}"
+}
+
+func startE2EWith(t *testing.T, o e2eSetup) *e2e {
+	t.Helper()
+	scene, rulesYAML := o.scene, o.rules
+	analysis := ""
+	if o.analysis != "" {
+		analysis = ", analysis: " + o.analysis
+	}
 	e := &e2e{t: t, clip: synth.ForTest(t, scene), frames: &frameLog{}}
 	e.cams = simcam.New(simcam.Config{OnFrame: e.frames.onFrame})
 	require.NoError(t, e.cams.AddClip("cam", e.clip.Path, float64(e.clip.FPS)))
@@ -124,12 +142,12 @@ http: {listen: 127.0.0.1:0}
 kafka: {brokers: [%s], topic: %s, write_timeout: 2s}
 data_dir: %s
 detector: {kind: %s}
-%sgrids:
+%s%sgrids:
   - {code: "440512001002003", name: 第3网格, level: grid}
 cameras:
-  - {id: cam-1, name: 河渡路口, url: %s, grid: "440512001002003", location: {lat: 23.2871, lon: 116.7305}}
+  - {id: cam-1, name: 河渡路口, url: %s, grid: "440512001002003", location: {lat: 23.2871, lon: 116.7305}%s}
 rules:
-%s`, e.broker.ListenAddrs()[0], e2eTopic, t.TempDir(), e2eDetector, testAuthYAML, e.cams.URL("cam"), rulesYAML)
+%s`, e.broker.ListenAddrs()[0], e2eTopic, t.TempDir(), e2eDetector, testAuthYAML, o.top, e.cams.URL("cam"), analysis, rulesYAML)
 	cfg, err := conf.Parse([]byte(doc), conf.ModeServe)
 	require.NoError(t, err)
 	e.reg = prometheus.NewRegistry()

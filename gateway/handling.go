@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
 	"github.com/sharpeyes/sharpeyes/gateway/alertflow"
 	"github.com/sharpeyes/sharpeyes/gateway/alerts"
 	"github.com/sharpeyes/sharpeyes/gateway/auth"
@@ -33,33 +34,44 @@ import (
 // sharpeyes_alert_store_dropped_total and logged.
 const recorderQueue = 4096
 
+// A plate alert is a pass record (过车记录): every one is stored as a plate record
+// for search; only block-list hits also enter the handling queue as alerts.
+
 type alertRecorder struct {
 	db        *store.DB
 	log       *slog.Logger
-	in        chan store.AlertMessage
+	in        chan recordItem
 	done      chan struct{}
 	dropped   prometheus.Counter
 	failures  prometheus.Counter
 	once      sync.Once
 	retention func() time.Duration
-	now       func() time.Time
+	// plateRetention is how long plate records are kept.
+	plateRetention func() time.Duration
+	now            func() time.Time
+}
+
+// recordItem is one row for the recorder: an alert or a plate record.
+type recordItem struct {
+	alert *store.AlertMessage
+	plate *store.PlateRecord
 }
 
 // housekeepEvery is how often closed alerts past retention and expired sessions
 // are purged.
 const housekeepEvery = time.Hour
 
-func newAlertRecorder(db *store.DB, log *slog.Logger, reg prometheus.Registerer, retention func() time.Duration, now func() time.Time) *alertRecorder {
+func newAlertRecorder(db *store.DB, log *slog.Logger, reg prometheus.Registerer, retention, plateRetention func() time.Duration, now func() time.Time) *alertRecorder {
 	r := &alertRecorder{
-		db: db, log: log, in: make(chan store.AlertMessage, recorderQueue), done: make(chan struct{}),
-		retention: retention, now: now,
+		db: db, log: log, in: make(chan recordItem, recorderQueue), done: make(chan struct{}),
+		retention: retention, plateRetention: plateRetention, now: now,
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sharpeyes_alert_store_dropped_total",
-			Help: "Alerts not stored in the database because its write queue was full (they were still sent to Kafka).",
+			Help: "Alerts and plate records not stored in the database because its write queue was full (they were still sent to Kafka).",
 		}),
 		failures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sharpeyes_alert_store_errors_total",
-			Help: "Alerts the database refused to store.",
+			Help: "Alerts and plate records the database refused to store.",
 		}),
 	}
 	reg.MustRegister(r.dropped, r.failures)
@@ -78,20 +90,32 @@ func (r *alertRecorder) run() {
 			if !ok {
 				return
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			err := r.db.RecordAlert(ctx, m)
-			cancel()
-			if err != nil {
-				r.failures.Inc()
-				r.log.Error("alert not stored", "event_id", m.EventID, "err", err)
-			}
+			r.write(m)
 		case <-tick.C:
 			r.housekeep()
 		}
 	}
 }
 
-// housekeep purges closed alerts older than the retention and expired sessions.
+func (r *alertRecorder) write(m recordItem) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if m.plate != nil {
+		if err := r.db.InsertPlate(ctx, *m.plate); err != nil {
+			r.failures.Inc()
+			r.log.Error("plate record not stored", "event_id", m.plate.EventID, "err", err)
+		}
+	}
+	if m.alert != nil {
+		if err := r.db.RecordAlert(ctx, *m.alert); err != nil {
+			r.failures.Inc()
+			r.log.Error("alert not stored", "event_id", m.alert.EventID, "err", err)
+		}
+	}
+}
+
+// housekeep purges closed alerts and plate records older than their retention,
+// and expired sessions.
 func (r *alertRecorder) housekeep() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -102,18 +126,31 @@ func (r *alertRecorder) housekeep() {
 			r.log.Info("purged closed alerts past retention", "count", n)
 		}
 	}
+	if keep := r.plateRetention(); keep > 0 {
+		if n, err := r.db.PurgePlates(ctx, r.now().Add(-keep)); err != nil {
+			r.log.Error("purging old plate records failed", "err", err)
+		} else if n > 0 {
+			r.log.Info("purged plate records past retention", "count", n)
+		}
+	}
 	if _, err := r.db.PurgeExpiredSessions(ctx); err != nil {
 		r.log.Error("purging expired sessions failed", "err", err)
 	}
 }
 
 // record queues m; it never blocks.
-func (r *alertRecorder) record(m store.AlertMessage) {
+func (r *alertRecorder) record(m recordItem) {
 	select {
 	case r.in <- m:
 	default:
 		r.dropped.Inc()
-		r.log.Warn("alert store queue full: alert not stored (it was sent to Kafka)", "event_id", m.EventID)
+		id := ""
+		if m.alert != nil {
+			id = m.alert.EventID
+		} else if m.plate != nil {
+			id = m.plate.EventID
+		}
+		r.log.Warn("alert store queue full: alert not stored (it was sent to Kafka)", "event_id", id)
 	}
 }
 
@@ -136,10 +173,20 @@ func (g *Gateway) recordAlert(a *Alert, doc []byte) {
 	if d, ok := g.Config().AlertHandling.Deadlines[a.Priority]; ok && d > 0 {
 		deadline = a.captured.Add(d.D())
 	}
-	g.records.record(store.AlertMessage{
+	var item recordItem
+	if a.Plate != nil {
+		rec := plateRecord(a)
+		item.plate = &rec
+		if a.ListHit == nil || a.ListHit.List != plate.ListBlock {
+			g.records.record(item) // a pass record, not an alert to handle
+			return
+		}
+	}
+	item.alert = &store.AlertMessage{
 		EventID: a.EventID, Camera: a.Camera.ID, Grid: grid, RuleID: a.Rule.ID, Type: a.Type,
 		Priority: a.Priority, Action: a.Action, FrameTime: a.captured, Deadline: deadline, Doc: doc,
-	})
+	}
+	g.records.record(item)
 }
 
 // AlertRow is a stored alert as the API shows it.

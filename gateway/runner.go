@@ -8,6 +8,7 @@ import (
 	"github.com/sharpeyes/sharpeyes/analytics/pipeline"
 	"github.com/sharpeyes/sharpeyes/analytics/track"
 	"github.com/sharpeyes/sharpeyes/gateway/conf"
+	"github.com/sharpeyes/sharpeyes/gateway/platecap"
 	"github.com/sharpeyes/sharpeyes/rules"
 )
 
@@ -122,6 +123,22 @@ func (r *ruleRunner) alertsLocked(evs []rules.Event, url string) []Alert {
 		}
 		a := r.ac.buildAlert(ev, msgID, now, url)
 		out = append(out, a)
+	}
+	return out
+}
+
+// plateAlerts builds the alerts of plate captures; images saves a capture's
+// scene and crop and returns their URLs (nil: none).
+func (r *ruleRunner) plateAlerts(caps []platecap.Capture, images func(platecap.Capture) (scene, crop string)) []Alert {
+	out := make([]Alert, 0, len(caps))
+	for _, c := range caps {
+		scene, crop := "", ""
+		if images != nil {
+			scene, crop = images(c)
+		}
+		r.mu.Lock()
+		out = append(out, r.ac.buildPlateAlert(c, r.now(), scene, crop))
+		r.mu.Unlock()
 	}
 	return out
 }

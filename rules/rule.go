@@ -51,6 +51,49 @@ type Rule struct {
 	// Schedule arms the rule in these windows only (camera's time zone); empty
 	// means always armed.
 	Schedule Schedule
+
+	// The plate rule's fields (see TypePlate). Polygon is its optional capture
+	// region, Line its optional trigger line (Direction filters it).
+
+	// MinPlateHeight skips plates shorter than this many pixels of the analysed
+	// picture; 0 means the engine's minimum.
+	MinPlateHeight int
+	// DedupeWindow suppresses a second report of the same plate on the same camera
+	// within this time; 0 means DefaultDedupeWindow.
+	DedupeWindow time.Duration
+	// Lists are the rule's watch lists (allow or block); a hit is carried in the
+	// alert, and a block-list hit raises its priority to 1.
+	Lists []PlateList
+	// ListDistance is how many character edits a read may differ from a list
+	// entry and still match (0: exact only).
+	ListDistance int
+}
+
+// PlateList is one watch list of a plate rule.
+type PlateList struct {
+	// Kind is "allow" or "block".
+	Kind string
+	// Name labels the list in alerts (布控车辆, 校车白名单...).
+	Name    string
+	Entries []PlateEntry
+}
+
+// PlateEntry is one plate on a watch list; Note says why it is there.
+type PlateEntry struct {
+	Text string
+	Note string
+}
+
+// DefaultDedupeWindow is how long the same plate on the same camera is not
+// reported again when a plate rule sets no dedupe_window.
+const DefaultDedupeWindow = time.Minute
+
+// EffectiveDedupeWindow is the rule's dedupe window with the default applied.
+func (r *Rule) EffectiveDedupeWindow() time.Duration {
+	if r.DedupeWindow == 0 {
+		return DefaultDedupeWindow
+	}
+	return r.DedupeWindow
 }
 
 // DefaultPriority is a rule's priority when it sets none: 3, "normal" on the
@@ -85,6 +128,11 @@ const (
 	// the peak count rises; end once the count has stayed below ClearCount for
 	// ClearDuration. One event id per episode.
 	TypeCrowdDwell Type = "crowd_dwell"
+	// TypePlate captures the plates of passing vehicles (电子卡口): one pulse per
+	// vehicle pass with the voted plate, inside Polygon when given, when the
+	// vehicle crosses Line when given. The Evaluator does not run it: plate
+	// reading needs pictures, so the gateway's plate stage does (see the README).
+	TypePlate Type = "plate"
 )
 
 // DefaultClearDuration is a crowd_dwell rule's ClearDuration when it sets none.

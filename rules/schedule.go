@@ -76,26 +76,21 @@ func decodeWindow(n *yaml.Node) (Window, error) {
 		return w, nodeErr(n, "want a window mapping {days, from, to}, got %s", describe(n))
 	}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		if seen[k.Value] {
-			return w, &FieldError{Path: k.Value, Line: k.Line, Msg: "repeated key"}
-		}
-		seen[k.Value] = true
+	err := decodeMapping(n, []string{"days", "from", "to"}, func(key string, v *yaml.Node) error {
+		seen[key] = true
 		var err error
-		switch k.Value {
+		switch key {
 		case "days":
 			w.Days, err = decodeDays(v)
 		case "from":
 			w.From, err = decodeClock(v, false)
 		case "to":
 			w.To, err = decodeClock(v, true)
-		default:
-			return w, &FieldError{Path: k.Value, Line: k.Line, Msg: "unknown key (want days, from, to)"}
 		}
-		if err != nil {
-			return w, under(k.Value, err)
-		}
+		return err
+	})
+	if err != nil {
+		return w, err
 	}
 	for _, k := range []string{"from", "to"} {
 		if !seen[k] {

@@ -62,7 +62,7 @@ func TestScheduleYAML(t *testing.T) {
 		{name: "empty window", in: `schedule: [{from: "08:00", to: "08:00"}]}`,
 			err: `schedule[0].to: same as from: an empty window (a whole day is "00:00" to "24:00") (line 1)`},
 		{name: "missing to", in: `schedule: [{from: "08:00"}]}`, err: `schedule[0].to: required (a time such as "08:00") (line 1)`},
-		{name: "unknown window key", in: `schedule: [{from: "08:00", to: "09:00", tz: x}]}`, err: `schedule[0].tz: unknown key (want days, from, to) (line 1)`},
+		{name: "unknown window key", in: `schedule: [{from: "08:00", to: "09:00", tz: x}]}`, err: `schedule[0].tz: unknown key (want one of days, from, to) (line 1)`},
 		{name: "not a list", in: `schedule: daily}`, err: `schedule: want a list of windows such as {days: [mon, fri], from: "08:00", to: "18:00"}, got "daily" (line 1)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -48,6 +48,9 @@ func (r Rule) ValidateAt(prefix string) error {
 		add(fieldErr("priority", "want 1 (most urgent) to 4, got %d", r.Priority))
 	}
 	errs = append(errs, r.Schedule.check()...)
+	if r.Type != TypePlate {
+		errs = append(errs, r.checkNoPlate()...)
+	}
 	switch r.Type {
 	case TypeTripwire:
 		errs = append(errs, r.checkTripwire()...)
@@ -61,6 +64,9 @@ func (r Rule) ValidateAt(prefix string) error {
 	case TypeCrowdDwell:
 		errs = append(errs, r.checkIntrusion()...)
 		errs = append(errs, r.checkCrowd()...)
+	case TypePlate:
+		errs = append(errs, r.checkPlate()...)
+		errs = append(errs, r.checkNoCrowd()...)
 	case "":
 		add(fieldErr("type", "required (%s)", typeList))
 	default:
@@ -186,7 +192,7 @@ func (r *Rule) checkTripwire() []error {
 }
 
 // typeList names the rule types for error messages.
-const typeList = "tripwire, intrusion, loitering or crowd_dwell"
+const typeList = "tripwire, intrusion, loitering, crowd_dwell or plate"
 
 // checkIntrusion checks the zone rules' common fields (intrusion, loitering,
 // crowd_dwell).

@@ -13,7 +13,7 @@ import (
 var ruleKeys = [...]string{
 	"id", "name", "camera", "type", "enabled", "classes", "cooldown",
 	"line", "polyline", "direction", "polygon", "min_duration", "min_count", "clear_count", "clear_duration",
-	"priority", "schedule",
+	"priority", "schedule", "min_plate_height", "dedupe_window", "lists", "list_distance",
 }
 
 // UnmarshalYAML reads one rule mapping strictly: unknown and repeated keys are
@@ -103,6 +103,14 @@ func (r *Rule) decodeField(key string, v *yaml.Node) error {
 		err = decodeScalar(v, &r.Priority, "a whole number 1–4")
 	case "schedule":
 		r.Schedule, err = decodeSchedule(v)
+	case "min_plate_height":
+		err = decodeScalar(v, &r.MinPlateHeight, "a whole number of pixels")
+	case "dedupe_window":
+		r.DedupeWindow, err = decodeDuration(v)
+	case "lists":
+		r.Lists, err = decodeLists(v)
+	case "list_distance":
+		err = decodeScalar(v, &r.ListDistance, "a whole number 0–3")
 	}
 	return err
 }
@@ -137,6 +145,10 @@ func (r Rule) MarshalYAML() (any, error) {
 		ClearDur    string           `yaml:"clear_duration,omitempty"`
 		Priority    int              `yaml:"priority,omitempty"`
 		Schedule    []map[string]any `yaml:"schedule,omitempty"`
+		MinPlateH   int              `yaml:"min_plate_height,omitempty"`
+		Dedupe      string           `yaml:"dedupe_window,omitempty"`
+		Lists       []plateListYAML  `yaml:"lists,omitempty"`
+		ListDist    int              `yaml:"list_distance,omitempty"`
 	}
 	o := out{
 		ID: r.ID, Name: r.Name, Camera: r.Camera, Type: r.Type, Enabled: r.Enabled,
@@ -144,6 +156,10 @@ func (r Rule) MarshalYAML() (any, error) {
 		Cooldown: formatDuration(r.Cooldown), MinDuration: formatDuration(r.MinDuration),
 		MinCount: r.MinCount, ClearCount: r.ClearCount, ClearDur: formatDuration(r.ClearDuration),
 		Priority: r.Priority, Schedule: marshalSchedule(r.Schedule),
+		MinPlateH: r.MinPlateHeight, Dedupe: formatDuration(r.DedupeWindow), ListDist: r.ListDistance,
+	}
+	for _, l := range r.Lists {
+		o.Lists = append(o.Lists, plateListYAML{Kind: l.Kind, Name: l.Name, Entries: l.Entries})
 	}
 	if r.Line != ([2]Point{}) {
 		o.Line = r.Line[:]

@@ -71,7 +71,7 @@ polygon: &zone [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9]]
 		},
 	},
 	{name: "unknown key", in: "id: a\ncolour: red\n",
-		err: "colour: unknown key (want one of id, name, camera, type, enabled, classes, cooldown, line, polyline, direction, polygon, min_duration, min_count, clear_count, clear_duration, priority, schedule) (line 2)"},
+		err: "colour: unknown key (want one of id, name, camera, type, enabled, classes, cooldown, line, polyline, direction, polygon, min_duration, min_count, clear_count, clear_duration, priority, schedule, min_plate_height, dedupe_window, lists, list_distance) (line 2)"},
 	{name: "repeated key", in: "id: a\nid: b\n", err: "id: repeated key (line 2)"},
 	{name: "not a mapping", in: "- id: a\n", err: "want a rule mapping, got a list (line 1)"},
 	{name: "bare number duration", in: "cooldown: 5\n", err: `cooldown: want a duration such as "2s", got "5" (line 1)`},

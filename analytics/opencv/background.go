@@ -28,29 +28,18 @@ type background interface {
 	close()
 }
 
+// mog2Mixtures is how many Gaussians MOG2 keeps per pixel (OpenCV's default 5).
+var mog2Mixtures = 3
+
 // newBackground returns the background model cfg names, for pictures of the
 // given number of pixels.
 func newBackground(cfg *MotionConfig, pixels int) (background, error) {
 	switch cfg.Background {
 	case BackgroundMOG2:
-		return &mog2Background{mog: gocv.NewBackgroundSubtractorMOG2WithParams(cfg.History, cfg.VarThreshold, true)}, nil
+		return newMOG2(cfg.History, cfg.VarThreshold, mog2Mixtures)
 	case BackgroundMedian:
 		return newMedianBackground(cfg.GreyThreshold, pixels), nil
 	default:
 		return nil, fmt.Errorf("motion background %q: want %q or %q", cfg.Background, BackgroundMOG2, BackgroundMedian)
 	}
 }
-
-// mog2Background is OpenCV's MOG2 with shadow detection.
-type mog2Background struct {
-	mog gocv.BackgroundSubtractorMOG2
-}
-
-func (b *mog2Background) apply(img gocv.Mat, fg *gocv.Mat) error {
-	b.mog.Apply(img, fg)
-	// MOG2 marks shadows 127 and foreground 255.
-	gocv.Threshold(*fg, fg, 200, 255, gocv.ThresholdBinary)
-	return nil
-}
-
-func (b *mog2Background) close() { _ = b.mog.Close() }

@@ -161,6 +161,7 @@ type hogScanner struct {
 	h    *C.se_hog
 	buf  []C.se_hog_hit
 	work gocv.Mat // scaled region, owned here
+	grey gocv.Mat
 }
 
 func newHOGScanner() (*hogScanner, error) {
@@ -168,7 +169,7 @@ func newHOGScanner() (*hogScanner, error) {
 	if h == nil {
 		return nil, errors.New("create HOG descriptor: OpenCV failed")
 	}
-	return &hogScanner{h: h, buf: make([]C.se_hog_hit, maxHOGHits), work: gocv.NewMat()}, nil
+	return &hogScanner{h: h, buf: make([]C.se_hog_hit, maxHOGHits), work: gocv.NewMat(), grey: gocv.NewMat()}, nil
 }
 
 func (s *hogScanner) close() {
@@ -176,6 +177,7 @@ func (s *hogScanner) close() {
 		C.se_hog_free(s.h)
 		s.h = nil
 		_ = s.work.Close()
+		_ = s.grey.Close()
 	}
 }
 
@@ -190,8 +192,11 @@ func (s *hogScanner) detect(img gocv.Mat, roi image.Rectangle, scale float64, cf
 	defer region.Close()
 	size := image.Pt(int(float64(roi.Dx())*scale), int(float64(roi.Dy())*scale))
 	gocv.Resize(region, &s.work, size, 0, 0, gocv.InterpolationLinear)
+	if s.work.Channels() == 3 {
+		gocv.CvtColor(s.work, &s.grey, gocv.ColorBGRToGray)
+	}
 	var msg [256]C.char
-	n := C.se_hog_detect(s.h, unsafe.Pointer(s.work.Ptr()), C.double(cfg.HitThreshold), C.int(cfg.Stride), C.int(cfg.Padding),
+	n := C.se_hog_detect(s.h, unsafe.Pointer(s.grey.Ptr()), C.double(cfg.HitThreshold), C.int(cfg.Stride), C.int(cfg.Padding),
 		C.double(cfg.Scale), &s.buf[0], C.int(len(s.buf)), &msg[0], C.int(len(msg)))
 	if n < 0 {
 		return nil, fmt.Errorf("HOG detect: %s", C.GoString(&msg[0]))

@@ -31,17 +31,25 @@ type checkRequest struct {
 }
 
 // CheckModel verifies, in a child process, that OpenCV can load the ONNX model
-// at path and run it at the default input size with outputs shaped for format.
+// at path and run it at the format's default input size (DefaultInputSize;
+// DefaultPlateDetectorSize for FormatHyperLPR3; the fixed input of FormatLPRNet
+// and FormatPlateColor) with outputs shaped for format.
 // OpenCV 4.6 aborts the whole process on some files it cannot import, so the
 // check re-executes the current binary (os.Executable) with SHARPEYES_MODEL_CHECK
 // set: that binary's main or TestMain must call RunModelCheckIfRequested first.
 func CheckModel(ctx context.Context, path, format string) error {
+	if pf, ok := plateFormatByName(format); ok {
+		return checkModel(ctx, path, format, pf.defaultSize)
+	}
 	return checkModel(ctx, path, format, DefaultInputSize)
 }
 
 func checkModel(ctx context.Context, path, format string, size int) error {
 	if _, err := formatByName(format); err != nil {
-		return fmt.Errorf("model %s: %w", path, err)
+		if _, ok := plateFormatByName(format); !ok {
+			return fmt.Errorf("model %s: %w (or a plate format: %q, %q, %q)", path, err,
+				FormatHyperLPR3, FormatLPRNet, FormatPlateColor)
+		}
 	}
 	st, err := os.Stat(path)
 	switch {
@@ -81,7 +89,11 @@ func runChild(ctx context.Context, req checkRequest) error {
 	case strings.HasPrefix(result, "error "):
 		return fmt.Errorf("model %s: %s", req.Path, strings.TrimPrefix(result, "error "))
 	case stage == "forward":
-		return fmt.Errorf("model %s: OpenCV cannot run it at %d×%d: %s", req.Path, req.Size, req.Size, tail(stderr.String(), runErr))
+		input := fmt.Sprintf("%d×%d", req.Size, req.Size)
+		if pf, ok := plateFormatByName(req.Format); ok {
+			input = plateInputDesc(pf, req.Size)
+		}
+		return fmt.Errorf("model %s: OpenCV cannot run it at %s: %s", req.Path, input, tail(stderr.String(), runErr))
 	default:
 		return fmt.Errorf("model %s: OpenCV cannot load it: %s", req.Path, tail(stderr.String(), runErr))
 	}
@@ -164,6 +176,9 @@ func runModelCheck(spec string, out io.Writer) int {
 	if err := json.Unmarshal([]byte(spec), &req); err != nil {
 		report("error bad %s: %v", modelCheckEnv, err)
 		return 1
+	}
+	if pf, ok := plateFormatByName(req.Format); ok {
+		return runPlateModelCheck(req, pf, report)
 	}
 	format, err := formatByName(req.Format)
 	if err != nil {

@@ -12,6 +12,8 @@ const (
 type List struct {
 	// Kind is ListAllow or ListBlock.
 	Kind string
+	// Name labels the list (布控车辆); it is carried into hits.
+	Name string
 	// Entries are the listed plates.
 	Entries []Entry
 }
@@ -27,6 +29,8 @@ type Entry struct {
 type Hit struct {
 	// List is the Kind of the list that matched: ListAllow or ListBlock.
 	List string
+	// Name is the matched list's Name.
+	Name string
 	// Entry is the matched entry as listed.
 	Entry Entry
 	// Distance is the edit distance between the read and the entry (0 = exact).
@@ -69,7 +73,7 @@ func Match(lists []List, text string, maxDist int) (Hit, bool) {
 				continue
 			}
 			if !found || d < best.Distance || (d == best.Distance && l.Kind == ListBlock && best.List != ListBlock) {
-				best = Hit{List: listKind(l.Kind), Entry: e, Distance: d}
+				best = Hit{List: listKind(l.Kind), Name: l.Name, Entry: e, Distance: d}
 				found = true
 			}
 		}

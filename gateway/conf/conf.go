@@ -39,6 +39,8 @@ type Config struct {
 	// AlertHandling configures stored alerts and their handling workflow.
 	AlertHandling AlertHandling `yaml:"alert_handling"`
 	Database      Database      `yaml:"database"`
+	// Plates configures plate reading for plate rules and plate records.
+	Plates Plates `yaml:"plates"`
 	// Grids, Cameras and Rules seed an empty database; afterwards the database
 	// (changed through the API) is what runs, and these are ignored.
 	Grids   []Grid       `yaml:"grids"`
@@ -298,6 +300,7 @@ func Default() *Config {
 			WebRTC:      WebRTC{QueueSize: 256},
 			UI:          UI{Title: "锐眼 Sharp Eyes", TourDwell: Duration(10e9)},
 		},
+		Plates: defaultPlates(),
 		Detector: Detector{
 			Kind:  "people",
 			Model: Model{Format: "yolox", InputSize: 416, ScoreThreshold: 0.3, NMSThreshold: 0.45},

@@ -67,6 +67,13 @@ func TestFullConfig(t *testing.T) {
 	require.Equal(t, 512, c.Live.WebRTC.QueueSize)
 	require.Equal(t, "达濠综治中心", c.Live.UI.Title)
 	require.Equal(t, 8*time.Second, c.Live.UI.TourDwell.D())
+	require.Equal(t, "onnx", c.Plates.Engine)
+	require.Equal(t, 320, c.Plates.DetectorSize, "default input size")
+	require.Equal(t, 365*24*time.Hour, c.Plates.Retention.D())
+	gate := c.Rules[1]
+	require.Equal(t, rules.TypePlate, gate.Type)
+	require.Equal(t, 5*time.Minute, gate.DedupeWindow)
+	require.Equal(t, "盗抢", gate.Lists[0].Entries[1].Note)
 }
 
 func TestBadConfigs(t *testing.T) {

@@ -27,7 +27,7 @@ var MotionBackgrounds = []string{"mog2", "median"}
 // Validate checks the whole configuration; the first problem found is returned as a
 // *FieldError naming its field.
 func (c *Config) Validate(mode Mode) error {
-	for _, check := range []func(Mode) error{c.validateTop, c.validateGrids, c.validateCameras, c.validateRules, c.validateAuth, c.validateAlertHandling} {
+	for _, check := range []func(Mode) error{c.validateTop, c.validateGrids, c.validateCameras, c.validateRules, c.validateAuth, c.validateAlertHandling, c.validatePlates} {
 		if err := check(mode); err != nil {
 			return err
 		}

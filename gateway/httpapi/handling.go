@@ -17,6 +17,9 @@ func (s *Server) handlingRoutes(api routeFunc, need needFunc) {
 	api("GET /api/v1/alerts", need(auth.RoleOperator, withP(func(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 		answer(w, http.StatusOK)(c.AlertList(p, r.URL.Query()))
 	})))
+	api("GET /api/v1/plates", need(auth.RoleOperator, withP(func(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+		answer(w, http.StatusOK)(c.PlateSearch(p, r.URL.Query()))
+	})))
 	api("GET /api/v1/alerts/{id}", need(auth.RoleOperator, withP(func(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 		answer(w, http.StatusOK)(c.AlertDoc(p, r.PathValue("id")))
 	})))

@@ -135,6 +135,9 @@ type Catalog interface {
 // Handling is alert handling, users and the audit log (handling.go).
 type Handling interface {
 	AlertList(p auth.Principal, q url.Values) (any, error)
+	// PlateSearch searches plate records (text, match, max_dist, camera, color,
+	// from, to, limit, before).
+	PlateSearch(p auth.Principal, q url.Values) (any, error)
 	AlertDoc(p auth.Principal, id string) (any, error)
 	Transition(p auth.Principal, id string, body []byte, ifState string) (any, error)
 	Attachment(p auth.Principal, id string, seq int) (File, error)

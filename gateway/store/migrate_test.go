@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"testing"
@@ -119,8 +120,8 @@ func TestMigrateRefusesNewerDatabase(t *testing.T) {
 	var tooNew *SchemaTooNewError
 	require.ErrorAs(t, err, &tooNew)
 	require.Equal(t, 7, tooNew.Database)
-	require.Contains(t, err.Error(),
-		"database schema version 7 is newer than this sharpeyes (3): upgrade sharpeyes")
+	require.Contains(t, err.Error(), fmt.Sprintf(
+		"database schema version 7 is newer than this sharpeyes (%d): upgrade sharpeyes", latestVersion(t)))
 	require.Len(t, appliedAt(t, path), latestVersion(t)+1, "nothing changed")
 }
 

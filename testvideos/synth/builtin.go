@@ -7,10 +7,13 @@ const (
 	SceneTripwireBasic = "tripwire-basic"
 	SceneCrowd         = "crowd"
 	SceneCheckpoint    = "checkpoint"
+	SceneCheckpointAll = "checkpoint-all"
 )
 
 // Names lists the built-in scenes.
-func Names() []string { return []string{SceneTripwireBasic, SceneCrowd, SceneCheckpoint} }
+func Names() []string {
+	return []string{SceneTripwireBasic, SceneCrowd, SceneCheckpoint, SceneCheckpointAll}
+}
 
 // Builtin returns a built-in scene by name. Each call returns a fresh value.
 func Builtin(name string) (Scene, error) {
@@ -21,6 +24,8 @@ func Builtin(name string) (Scene, error) {
 		return crowd(), nil
 	case SceneCheckpoint:
 		return checkpoint(), nil
+	case SceneCheckpointAll:
+		return checkpointAll(), nil
 	}
 	return Scene{}, fmt.Errorf("unknown scene %q (have %v)", name, Names())
 }
@@ -100,4 +105,62 @@ func checkpoint() Scene {
 			car(4, 12.5, 0.68, "浙B·88D16", "blue"),
 		},
 	}
+}
+
+// Vehicle colours of checkpoint-all, chosen to contrast with each plate.
+var (
+	bodyWhite  = [3]uint8{225, 225, 228}
+	bodySilver = [3]uint8{150, 155, 160}
+	bodyDark   = [3]uint8{40, 40, 45}
+	bodyRed    = [3]uint8{165, 30, 30}
+	bodyBeige  = [3]uint8{200, 190, 170}
+	bodyOlive  = [3]uint8{60, 80, 50}
+)
+
+// checkpointAllPlates are the plates of checkpoint-all in driving order: every kind
+// and colour of GA 36 (text, colour, rows, vehicle height as a fraction of the frame,
+// vehicle aspect, body colour).
+var checkpointAllPlates = []struct {
+	text, color    string
+	rows           int
+	height, aspect float64
+	body           [3]uint8
+}{
+	{"京A·F0236", PlateBlue, 0, 0.42, 1.3, bodyWhite},
+	{"冀B·52871", PlateYellow, 0, 0.5, 1.25, bodyRed},
+	{"鲁C·6Y337", PlateYellow, 2, 0.5, 1.25, bodySilver},
+	{"粤B·D12345", PlateGreen, 0, 0.42, 1.3, bodyWhite},
+	{"沪A·12116D", PlateGreen, 0, 0.5, 1.25, bodyBeige},
+	{"苏A·0417警", PlateWhite, 0, 0.44, 1.3, bodyDark},
+	{"浙A·3861学", PlateYellow, 0, 0.42, 1.3, bodyWhite},
+	{"豫H·0526挂", PlateYellow, 2, 0.5, 1.25, bodyRed},
+	{"粤Z·F023港", PlateBlack, 0, 0.44, 1.3, bodySilver},
+	{"粤Z·1A07澳", PlateBlack, 0, 0.44, 1.3, bodyWhite},
+	{"使014·578", PlateBlack, 0, 0.44, 1.3, bodyBeige},
+	{"沪A·0032领", PlateBlack, 0, 0.44, 1.3, bodySilver},
+	{"VA·10568", PlateWhite, 0, 0.44, 1.3, bodyOlive},
+	{"WJ川·16254", PlateWhite, 0, 0.44, 1.3, bodyDark},
+}
+
+// checkpointAll: 52 s, 1280x720, road. Fourteen vehicles, one plate of each kind and
+// colour (checkpointAllPlates), drive towards the camera in alternating lanes every
+// 3.6 s, stop 1 s with the front at y=0.8 and drive out of the bottom. Plates are
+// 118-147 px wide and fully visible for about 3 s each, one vehicle at a time (the
+// next one enters while the previous leaves in the other lane). Line "gate"
+// (0.1,0.6)->(0.9,0.6): each vehicle crosses a_to_b once.
+func checkpointAll() Scene {
+	s := Scene{
+		Name: SceneCheckpointAll, Width: 1280, Height: 720, FPS: 10, Duration: 52, Seed: 4,
+		Background: Background{Kind: "road"},
+		Lines:      []Line{{Name: "gate", A: Point{X: 0.1, Y: 0.6}, B: Point{X: 0.9, Y: 0.6}}},
+	}
+	for i, p := range checkpointAllPlates {
+		x := []float64{0.3, 0.7}[i%2]
+		s.Actors = append(s.Actors, Actor{
+			ID: i + 1, Class: ClassCar, Start: 0.5 + 3.6*float64(i), Speed: 0.25,
+			Height: p.height, Aspect: p.aspect, Color: p.body, Plate: p.text, PlateColor: p.color, PlateRows: p.rows,
+			Path: path(Waypoint{X: x, Y: -0.01}, Waypoint{X: x, Y: 0.8, Wait: 1}, Waypoint{X: x, Y: 1.5}),
+		})
+	}
+	return s
 }

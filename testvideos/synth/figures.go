@@ -44,12 +44,17 @@ func (p placed) clipped() Box {
 	}
 }
 
-// plateRect is where a car's plate is drawn, in pixels: 30% of the car's width, with the
-// 440:140 proportions of a Chinese plate, centred low on the front.
+// plateRect is where a car's plate is drawn, in pixels: 30% of the car's width for a
+// 440 mm plate (wider for a 480 mm new-energy plate), with the plate's proportions
+// (440:140, 480:140, or 440:220 for double-row plates), centred low on the front.
 func (p placed) plateRect() (x0, y0, x1, y1 float64) {
 	w, h := p.x1-p.x0, p.y1-p.y0
+	mmW, mmH := plateSizeMM(p.a.Plate, p.a.PlateRows)
 	pw := math.Round(0.30 * w)
-	ph := math.Round(pw * 140 / 440)
+	if mmW != plateMMDefaultW {
+		pw = math.Round(0.30 * w * mmW / plateMMDefaultW)
+	}
+	ph := math.Round(pw * mmH / mmW)
 	cx, cy := (p.x0+p.x1)/2, p.y1-0.27*h
 	x0, y0 = math.Round(cx-pw/2), math.Round(cy-ph/2)
 	return x0, y0, x0 + pw, y0 + ph

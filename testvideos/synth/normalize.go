@@ -7,6 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
+
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
 )
 
 // generatorVersion is part of every scene hash: bump it whenever rendering, encoding or
@@ -54,7 +58,13 @@ func normalizeActor(a Actor) Actor {
 		a.Height = orFloat(a.Height, 0.4)
 		a.Aspect = orFloat(a.Aspect, 1.3)
 		if a.Plate != "" && a.PlateColor == "" {
-			a.PlateColor = "blue"
+			a.PlateColor = defaultPlateColor(a.Plate)
+		}
+		if a.PlateRows == 1 {
+			a.PlateRows = 0 // spelling out the default keeps the hash
+		}
+		if a.PlateRows == 0 && plate.Parse(a.Plate).Kind == plate.KindTrailer {
+			a.PlateRows = 2
 		}
 	default:
 		a.Speed = orFloat(a.Speed, 0.12)
@@ -126,8 +136,9 @@ func validateActor(i int, a Actor) error {
 		return fmt.Errorf("actors[%d]: speed, height and aspect must be positive", i)
 	case a.Plate != "" && a.Class != ClassCar:
 		return fmt.Errorf("actors[%d].plate: only cars carry plates", i)
-	case a.PlateColor != "" && a.PlateColor != "blue" && a.PlateColor != "yellow":
-		return fmt.Errorf("actors[%d].plate_color: %q is not blue or yellow", i, a.PlateColor)
+	}
+	if err := validatePlate(a); err != nil {
+		return fmt.Errorf("actors[%d].%w", i, err)
 	}
 	for k, w := range a.Path {
 		if w.Wait < 0 {
@@ -163,4 +174,28 @@ func orFloat(v, def float64) float64 {
 		return def
 	}
 	return v
+}
+
+// validatePlate checks a normalized car's plate colour and rows against the plate's
+// kind; the error starts with the field name.
+func validatePlate(a Actor) error {
+	if a.PlateColor != "" && !slices.Contains(plateColors, a.PlateColor) {
+		return fmt.Errorf("plate_color: %q is not one of %s", a.PlateColor, strings.Join(plateColors, ", "))
+	}
+	p := plate.Parse(a.Plate)
+	if a.PlateColor != "" && p.Kind != plate.KindUnknown {
+		c, _ := plate.ParseColor(a.PlateColor)
+		if !plate.CheckColor(p, c) {
+			return fmt.Errorf("plate_color: %s plates (%s) are not %s", p.Kind, a.Plate, a.PlateColor)
+		}
+	}
+	switch {
+	case a.PlateRows < 0 || a.PlateRows > 2:
+		return fmt.Errorf("plate_rows: %d is not 1 or 2", a.PlateRows)
+	case a.PlateRows == 2 && !(p.Kind == plate.KindTrailer || p.Kind == plate.KindOrdinary && a.PlateColor == PlateYellow):
+		return fmt.Errorf("plate_rows: only yellow ordinary and trailer plates have two rows, not %q (%s, %s)", a.Plate, p.Kind, a.PlateColor)
+	case a.PlateRows == 2 && len(plateRunes(a.Plate)) != 7:
+		return fmt.Errorf("plate_rows: a double-row plate has 7 characters, %q has %d", a.Plate, len(plateRunes(a.Plate)))
+	}
+	return nil
 }

@@ -9,14 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
 )
 
 // FontPath is the CJK font plates are set in (Debian package fonts-wqy-zenhei).
 const FontPath = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-
-// plateSeparator is the middle dot written between the region and the serial
-// ("粤D·12345"); it is drawn as a dot, not as a glyph.
-const plateSeparator = '·'
 
 // Glyph rasterisation: each character is drawn white on black by ffmpeg's drawtext
 // filter (libfreetype) into its own cell of one tall grey picture.
@@ -108,56 +106,91 @@ func (pi *plateImage) draw(c *canvas, x0, y0 int) {
 	}
 }
 
-// plateRunes returns the characters of a plate without the separator.
-func plateRunes(text string) []rune {
-	var rs []rune
-	for _, r := range text {
-		if r != plateSeparator && r != ' ' {
-			rs = append(rs, r)
-		}
-	}
-	return rs
-}
+// plateRunes returns the characters of a plate as drawn: plate.Normalize's text
+// (upper case, half-width, without the separator dot or spaces).
+func plateRunes(text string) []rune { return []rune(plate.Normalize(text)) }
 
-// renderPlate lays the plate out like a GA 36 plate (440x140 mm for 7 characters:
-// 45x90 mm characters, 12 mm gaps, a 34 mm gap with the dot after the second
-// character, a frame line) at 2 px/mm, then shrinks it to w x h pixels by area
-// averaging, which anti-aliases the strokes.
-func renderPlate(text, color string, glyphs map[rune]glyph, w, h int) *plateImage {
+// renderPlate draws a plate like a GA 36 plate (see layoutPlate: 440x140 mm for 7
+// characters, 45x90 mm characters, 12 mm gaps, a 34 mm gap with the dot after the
+// second character, a frame line; 480 mm new-energy and 440x220 mm double-row plates)
+// at 2 px/mm, then shrinks it to w x h pixels by area averaging, which anti-aliases
+// the strokes. Red characters are drawn in a second ink layer.
+func renderPlate(text, color string, rows int, glyphs map[rune]glyph, w, h int) *plateImage {
 	rs := plateRunes(text)
+	l := layoutPlate(text, color, rows, len(rs))
 	const scale = 2.0
-	mmW := 2*15.5 + 45*float64(len(rs)) + 12*float64(max(0, len(rs)-2)) + 34
-	hw, hh := int(mmW*scale), int(140*scale)
+	hw, hh := int(l.wMM*scale), int(l.hMM*scale)
 	ink := make([]float64, hw*hh)
-	x := 15.5
+	var red []float64
 	for i, r := range rs {
-		g := glyphs[r]
-		cellX, cellY := int(x*scale), int(25*scale)
-		cw, ch := int(45*scale), int(90*scale)
-		gw := min(cw, int(math.Round(float64(g.w)*float64(ch)/float64(g.h))))
-		stamp(ink, hw, resample(g.a, g.w, g.h, gw, ch), gw, ch, cellX+(cw-gw)/2, cellY)
-		x += 45
-		if i == 1 {
-			x += 34
-			dot(ink, hw, (x-17)*scale, 70*scale, 5*scale)
-		} else {
-			x += 12
+		layer := ink
+		if l.cells[i].red {
+			if red == nil {
+				red = make([]float64, hw*hh)
+			}
+			layer = red
 		}
+		stampGlyph(layer, hw, glyphs[r], l.cells[i], scale)
+	}
+	for _, d := range l.dots {
+		dot(ink, hw, d[0]*scale, d[1]*scale, d[2]*scale)
 	}
 	frame(ink, hw, hh, int(3*scale), int(1.5*scale))
 
-	bg, fg := rgb{18, 62, 170}, rgb{240, 240, 240}
-	if color == "yellow" {
-		bg, fg = rgb{232, 184, 22}, rgb{15, 15, 15}
+	layers := []inkLayer{{a: resample(ink, hw, hh, w, h), col: l.ink}}
+	if red != nil {
+		layers = append(layers, inkLayer{a: resample(red, hw, hh, w, h), col: paintRed})
 	}
-	small := resample(ink, hw, hh, w, h)
 	pi := &plateImage{w: w, h: h, pix: make([]rgb, w*h)}
-	for i, a := range small {
-		for k := range 3 {
-			pi.pix[i][k] = clamp8(float64(bg[k])*(1-a) + float64(fg[k])*a)
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			pi.pix[i] = composite(l.bg((float64(x)+0.5)/float64(w), (float64(y)+0.5)/float64(h)), layers, i)
 		}
 	}
 	return pi
+}
+
+// inkLayer is one colour's coverage at the output size.
+type inkLayer struct {
+	a   []float64
+	col rgb
+}
+
+// composite mixes the ink layers at pixel i over the background by their coverage.
+func composite(bg rgb, layers []inkLayer, i int) rgb {
+	var o rgb
+	if len(layers) == 1 {
+		a, col := layers[0].a[i], layers[0].col
+		for k := range 3 {
+			o[k] = clamp8(float64(bg[k])*(1-a) + float64(col[k])*a)
+		}
+		return o
+	}
+	sum := 0.0
+	for _, l := range layers {
+		sum += l.a[i]
+	}
+	for k := range 3 {
+		v := float64(bg[k]) * (1 - sum)
+		for _, l := range layers {
+			v += float64(l.col[k]) * l.a[i]
+		}
+		o[k] = clamp8(v)
+	}
+	return o
+}
+
+// stampGlyph scales a glyph to its cell's height (keeping its proportions times the
+// cell's stretch, never wider than the cell) and centres it horizontally.
+func stampGlyph(dst []float64, dw int, g glyph, c plateCell, scale float64) {
+	if g.w == 0 || g.h == 0 {
+		return
+	}
+	cellX, cellY := int(c.x*scale), int(c.y*scale)
+	cw, ch := int(c.w*scale), int(c.h*scale)
+	gw := min(cw, int(math.Round(float64(g.w)*float64(ch)/float64(g.h)*c.stretch)))
+	stamp(dst, dw, resample(g.a, g.w, g.h, gw, ch), gw, ch, cellX+(cw-gw)/2, cellY)
 }
 
 func stamp(dst []float64, dw int, src []float64, sw, sh, x0, y0 int) {

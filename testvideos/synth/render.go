@@ -64,7 +64,7 @@ func (r *Renderer) preparePlates(ctx context.Context) error {
 			continue
 		}
 		x0, y0, x1, y1 := place(t.actor, Point{}, r.scene.Width, r.scene.Height).plateRect()
-		r.plates[t.actor.ID] = renderPlate(t.actor.Plate, t.actor.PlateColor, glyphs, int(x1-x0), int(y1-y0))
+		r.plates[t.actor.ID] = renderPlate(t.actor.Plate, t.actor.PlateColor, t.actor.PlateRows, glyphs, int(x1-x0), int(y1-y0))
 	}
 	return nil
 }

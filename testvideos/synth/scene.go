@@ -92,10 +92,18 @@ type Actor struct {
 	Color [3]uint8 `json:"color,omitzero"`
 	// Still turns off the walking animation of a person.
 	Still bool `json:"still,omitempty"`
-	// Plate is the licence plate of a car, e.g. "粤D·12345".
+	// Plate is the licence plate of a car, e.g. "粤D·12345". Its kind
+	// (analytics/plate.Parse) decides the layout: 480 mm new-energy plates, the red 警,
+	// 使, 领 and military/armed-police letters, 7-character plates otherwise.
 	Plate string `json:"plate,omitempty"`
-	// PlateColor is "blue" (white text, default) or "yellow" (black text).
+	// PlateColor is "blue" (white text), "yellow" (black), "green" (new energy:
+	// gradient, or yellow-green for large vehicles; black text), "white" (black text) or
+	// "black" (white text). It must be a colour of the plate's kind (Kind.Colors);
+	// default: the kind's first colour (blue for ordinary and unrecognised plates).
 	PlateColor string `json:"plate_color,omitempty"`
+	// PlateRows is 2 for a 440x220 mm double-row plate (yellow ordinary plates of large
+	// vehicles, and always for trailers); 0 or 1 is a single row.
+	PlateRows int `json:"plate_rows,omitempty"`
 }
 
 // Waypoint is a foot point to walk to, and how long to stand there on arrival.

@@ -44,6 +44,15 @@ func TestValidate(t *testing.T) {
 		{"negative wait", func(s *Scene) { s.Actors[0].Path[0].Wait = -1 }, "actors[0].path[0].wait"},
 		{"plate on a person", func(s *Scene) { s.Actors[0].Plate = "粤D·12345" }, "only cars carry plates"},
 		{"plate colour", func(s *Scene) { s.Actors[0].Class, s.Actors[0].PlateColor = ClassCar, "red" }, "plate_color"},
+		{"plate colour of the kind", func(s *Scene) {
+			s.Actors[0].Class, s.Actors[0].Plate, s.Actors[0].PlateColor = ClassCar, "京A·0001警", "blue"
+		}, "actors[0].plate_color: police plates (京A·0001警) are not blue"},
+		{"plate rows", func(s *Scene) {
+			s.Actors[0].Class, s.Actors[0].Plate, s.Actors[0].PlateRows = ClassCar, "粤D·12345", 3
+		}, "actors[0].plate_rows: 3"},
+		{"double-row blue plate", func(s *Scene) {
+			s.Actors[0].Class, s.Actors[0].Plate, s.Actors[0].PlateRows = ClassCar, "粤D·12345", 2
+		}, "actors[0].plate_rows: only yellow ordinary and trailer plates"},
 		{"degenerate line", func(s *Scene) { s.Lines = []Line{{Name: "l"}} }, "lines[0]"},
 		{"small polygon", func(s *Scene) { s.Regions = []Region{{Name: "r", Polygon: []Point{{}, {}}}} }, "regions[0]"},
 	}

@@ -115,9 +115,11 @@ type Crowd struct {
 // Plate is a car's plate string with the frames the car is at least partly in the
 // picture and the frames its whole plate is, each as runs of [first, last] frames.
 type Plate struct {
-	ID            int      `json:"id"`
-	Text          string   `json:"text"`
-	Color         string   `json:"color"`
+	ID    int    `json:"id"`
+	Text  string `json:"text"`
+	Color string `json:"color"`
+	// Rows is 2 for a double-row plate, absent for a single row.
+	Rows          int      `json:"rows,omitempty"`
 	VehicleFrames [][2]int `json:"vehicle_frames"`
 	PlateFrames   [][2]int `json:"plate_frames"`
 	// Frames counts the frames over PlateFrames.
@@ -284,7 +286,10 @@ func plates(s Scene, tracks []*track, samples [][]sample) []Plate {
 		if trk.actor.Plate == "" {
 			continue
 		}
-		p := Plate{ID: trk.actor.ID, Text: trk.actor.Plate, Color: trk.actor.PlateColor, VehicleFrames: [][2]int{}, PlateFrames: [][2]int{}}
+		p := Plate{
+			ID: trk.actor.ID, Text: trk.actor.Plate, Color: trk.actor.PlateColor, Rows: trk.actor.PlateRows,
+			VehicleFrames: [][2]int{}, PlateFrames: [][2]int{},
+		}
 		for _, run := range runs(s.Frames(), func(i int) bool { return samples[k][i].present }) {
 			p.VehicleFrames = append(p.VehicleFrames, run)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
 	"github.com/sharpeyes/sharpeyes/testvideos/internal/geom"
 )
 
@@ -232,5 +233,62 @@ func TestCheckpoint(t *testing.T) {
 	for _, c := range tr.Crossings {
 		require.Equal(t, AToB, c.Direction)
 		require.Equal(t, ClassCar, c.Class)
+	}
+}
+
+// TestCheckpointAll pins the truth of the every-kind checkpoint clip: one vehicle per
+// GA 36 kind and colour, each plate fully visible for about 3 s at 112-160 px wide,
+// never two plates at once, one a_to_b gate crossing each.
+func TestCheckpointAll(t *testing.T) {
+	_, tr := truthOf(t, SceneCheckpointAll)
+	require.Equal(t, [4]int{520, 1280, 720, 10}, [4]int{tr.Frames, tr.Width, tr.Height, tr.FPS})
+	type pinned struct {
+		text, color string
+		rows        int
+		plateFrames [2]int
+	}
+	want := []pinned{
+		{"京A·F0236", "blue", 0, [2]int{9, 39}},
+		{"冀B·52871", "yellow", 0, [2]int{45, 76}},
+		{"鲁C·6Y337", "yellow", 2, [2]int{82, 111}},
+		{"粤B·D12345", "green", 0, [2]int{117, 147}},
+		{"沪A·12116D", "green", 0, [2]int{153, 184}},
+		{"苏A·0417警", "white", 0, [2]int{189, 219}},
+		{"浙A·3861学", "yellow", 0, [2]int{225, 255}},
+		{"豫H·0526挂", "yellow", 2, [2]int{262, 291}},
+		{"粤Z·F023港", "black", 0, [2]int{297, 327}},
+		{"粤Z·1A07澳", "black", 0, [2]int{333, 363}},
+		{"使014·578", "black", 0, [2]int{369, 399}},
+		{"沪A·0032领", "black", 0, [2]int{405, 435}},
+		{"VA·10568", "white", 0, [2]int{441, 471}},
+		{"WJ川·16254", "white", 0, [2]int{477, 507}},
+	}
+	var got []pinned
+	kinds := map[plate.Kind]bool{}
+	for _, p := range tr.Plates {
+		require.Len(t, p.PlateFrames, 1)
+		got = append(got, pinned{p.Text, p.Color, p.Rows, p.PlateFrames[0]})
+		pp := plate.Parse(p.Text)
+		require.True(t, pp.Valid, "%s: %s", p.Text, pp.Reason)
+		kinds[pp.Kind] = true
+		require.GreaterOrEqual(t, p.Frames, 30)
+		mmW, mmH := plateSizeMM(p.Text, p.Rows)
+		for f := p.PlateFrames[0][0]; f <= p.PlateFrames[0][1]; f++ {
+			o, ok := find(tr.PerFrame[f], p.ID)
+			require.True(t, ok)
+			require.NotNil(t, o.PlateBox)
+			w, h := (o.PlateBox.X2-o.PlateBox.X1)*1280, (o.PlateBox.Y2-o.PlateBox.Y1)*720
+			require.True(t, w >= 112 && w <= 160, "%s: plate %.0f px wide", p.Text, w)
+			require.InDelta(t, mmW/mmH, w/h, 0.05, p.Text)
+			for _, other := range tr.PerFrame[f].Objects {
+				require.True(t, other.ID == p.ID || other.PlateBox == nil, "frame %d: plates %d and %d at once", f, p.ID, other.ID)
+			}
+		}
+	}
+	require.Equal(t, want, got)
+	require.Len(t, kinds, 12, "every plate kind")
+	require.Len(t, tr.Crossings, len(want))
+	for i, c := range tr.Crossings {
+		require.Equal(t, [3]any{i + 1, AToB, "gate"}, [3]any{c.ID, c.Direction, c.Line})
 	}
 }

@@ -145,7 +145,7 @@ test('alert formatting in Chinese', () => {
   }, t, now);
   assert.deepEqual(d, {
     title: '越线/绊线 · 触发', type: '越线/绊线', action: '触发', time: '09:05:07', camera: '东门', grid: '第1网格',
-    rule: '东门越线', direction: 'A→B', duration: '', count: '', objects: '行人',
+    rule: '东门越线', direction: 'A→B', duration: '', count: '', objects: '行人', plate: '', listHit: '',
   });
   const c = describeAlert({
     type: 'crowd_dwell', action: 'end', frame_time: local.toISOString(), duration_ms: 125000, count: 2, peak_count: 7,

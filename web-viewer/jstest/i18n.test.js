@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { MIN_POINTS, shapeProblem } from '../static/geom.js';
 import { dictionaries } from '../static/i18n.js';
 import { ROLES } from '../static/roles.js';
+import { MATCH_MODES, PLATE_COLORS, PLATE_KINDS, PLATE_TYPES } from '../static/plate.js';
+import { LIST_DISTANCES, LIST_KINDS } from '../static/plateform.js';
 import { CLASSES, DAYS, DIRECTIONS, RULE_TYPES } from '../static/ruleform.js';
 import { nextActions, STATES } from '../static/workflow.js';
 
@@ -48,6 +50,13 @@ test('keys built from a prefix exist for every value', () => {
     ...[1, 2, 3, 4].map((p) => 'prio.' + p),
     ...['from', 'to', 'remove'].map((w) => 'rules.window.' + w),
     'queue.span.m', 'queue.span.hm', 'queue.span.dh',
+    ...PLATE_TYPES.map((c) => 'plate.type.' + c),
+    ...PLATE_KINDS.map((k) => 'plate.kind.' + k),
+    ...PLATE_COLORS.map((c) => 'plate.color.' + c),
+    ...LIST_KINDS.map((k) => 'plate.list.' + k),
+    ...LIST_DISTANCES.map((d) => 'plate.dist.' + d),
+    ...MATCH_MODES.map((m) => 'plates.match.' + m),
+    'plate.hit.block', 'plate.hit.allow',
   ];
   for (const k of want) assert.ok(k in zh && k in en, k);
   // Every problem shapeProblem can report has a text.

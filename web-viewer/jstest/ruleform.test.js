@@ -13,6 +13,8 @@ const KNOWN = new Set([
   'cooldown', 'priority', 'enabled', 'schedule', 'camera', 'geometry', 'form',
   'schedule[0].days', 'schedule[0].from', 'schedule[0].to', 'schedule[0]',
   'schedule[1].days', 'schedule[1].from', 'schedule[1].to', 'schedule[1]',
+  'min_plate_height', 'dedupe_window', 'list_distance', 'lists',
+  'lists[0].kind', 'lists[0].name', 'lists[0].entries', 'lists[0]',
 ]);
 
 test('errorTarget maps YAML paths to the nearest error element', () => {
@@ -31,6 +33,11 @@ test('errorTarget maps YAML paths to the nearest error element', () => {
     ['rules[0].min_count', 'min_count'],
     ['rules[3].polygon[1]', 'geometry'],
     ['camera', 'camera'],
+    ['min_plate_height', 'min_plate_height'],
+    ['lists[0].name', 'lists[0].name'],
+    ['lists[0].entries[7].text', 'lists[0].entries'],
+    ['rules[2].lists[0].kind', 'lists[0].kind'],
+    ['lists[3].kind', 'lists'],
     ['detector.model', 'form'],
     ['', 'form'],
     [undefined, 'form'],
@@ -120,6 +127,62 @@ test('geometryOf and toolsFor', () => {
   assert.deepEqual(geometryOf(null), { tool: 'polygon', points: [] });
   assert.deepEqual(toolsFor('tripwire'), ['line', 'polyline']);
   assert.deepEqual(toolsFor('crowd_dwell'), ['polygon']);
+  assert.deepEqual(toolsFor('plate'), ['polygon', 'line'], 'a plate rule has a region and a trigger line');
+  const both = { type: 'plate', line: [[0, 0.5], [1, 0.5]], polygon: [[0, 0], [1, 0], [1, 1]] };
+  assert.equal(geometryOf(both).tool, 'polygon', 'a plate rule opens on its region');
+  assert.equal(geometryOf({ type: 'plate', line: both.line }).tool, 'line');
+});
+
+test('buildRule for plate: both shapes optional, plate fields only, no cooldown or min_duration', () => {
+  const v = {
+    ...formValues(null), type: 'plate', name: '北门卡口', direction: 'a_to_b', classes: ['person', 'bus', 'car'],
+    cooldown: '10s', min_duration: '5s', min_plate_height: '14', dedupe_window: '5m', list_distance: '1',
+    lists: [{ kind: 'block', name: ' 布控车辆 ', entries: '粤D12345\n\n京A6K789 盗抢 车辆' }, { kind: 'allow', name: '', entries: '' }],
+  };
+  const region = [[0.1, 0.3], [0.9, 0.3], [0.9, 0.95]], line = [[0.1, 0.6], [0.9, 0.6]];
+  const cases = [
+    { name: 'region and line', shape: { polygon: region, line }, want: { polygon: region, line, direction: 'a_to_b' } },
+    { name: 'region only: no direction', shape: { polygon: region, line: [] }, want: { polygon: region } },
+    { name: 'line only', shape: { polygon: [], line }, want: { line, direction: 'a_to_b' } },
+    { name: 'neither: the whole picture', shape: { polygon: [], line: [] }, want: {} },
+    { name: 'a single {tool, points} shape', shape: { tool: 'line', points: line }, want: { line, direction: 'a_to_b' } },
+    { name: 'no shape', shape: null, want: {} },
+  ];
+  for (const c of cases) {
+    assert.deepEqual(buildRule(v, 'cam4', c.shape), {
+      camera: 'cam4', type: 'plate', name: '北门卡口', enabled: true, priority: 3,
+      classes: ['car', 'bus'], min_plate_height: 14, dedupe_window: '5m', list_distance: 1,
+      lists: [
+        { kind: 'block', name: '布控车辆', entries: [{ text: '粤D12345' }, { text: '京A6K789', note: '盗抢 车辆' }] },
+        { kind: 'allow', entries: [] },
+      ],
+      ...c.want,
+    }, c.name);
+  }
+  const bare = buildRule({ ...formValues(null), type: 'plate', direction: 'sideways' }, 'cam4', { polygon: [], line });
+  assert.equal(bare.direction, 'both');
+  for (const k of ['classes', 'min_plate_height', 'dedupe_window', 'list_distance', 'lists', 'cooldown', 'min_duration']) {
+    assert.equal(bare[k], undefined, k);
+  }
+});
+
+test('formValues ↔ buildRule round-trip a saved plate rule (entries as strings or objects)', () => {
+  const saved = {
+    id: 'gate-plates', camera: 'cam4', name: '北门', type: 'plate', enabled: true, priority: 2,
+    polygon: [[0.1, 0.3], [0.9, 0.3], [0.9, 0.95], [0.1, 0.95]], line: [[0.1, 0.6], [0.9, 0.6]], direction: 'b_to_a',
+    classes: ['car', 'truck'], min_plate_height: 14, dedupe_window: '5m0s', list_distance: 2,
+    lists: [{ kind: 'block', name: '布控车辆', entries: ['粤D12345', { text: '京A·6K789', note: '盗抢' }, { text: '沪C0001警', note: '' }] }],
+    schedule: [{ days: ['mon'], from: '08:00', to: '18:00' }], version: 3,
+  };
+  const v = formValues(saved);
+  assert.equal(v.type, 'plate');
+  assert.equal(v.lists[0].entries, '粤D12345\n京A·6K789 盗抢\n沪C0001警');
+  const back = buildRule(v, 'cam4', { polygon: saved.polygon, line: saved.line });
+  const { version, lists, ...rest } = saved;
+  assert.deepEqual(back, {
+    ...rest,
+    lists: [{ kind: 'block', name: '布控车辆', entries: [{ text: '粤D12345' }, { text: '京A·6K789', note: '盗抢' }, { text: '沪C0001警' }] }],
+  });
 });
 
 test('durations and clock times', () => {
@@ -143,4 +206,7 @@ test('localErrors: checks the browser can do before asking the gateway', () => {
   assert.deepEqual(keys({ type: 'crowd_dwell' }), ['min_count=rules.err.minCount']);
   assert.deepEqual(keys({ type: 'intrusion', schedule: [{ from: '8:00', to: '18:00' }, { from: '09:00', to: '09:00' }] }),
     ['schedule[0].from=rules.err.clock', 'schedule[1].to=rules.err.emptyWindow']);
+  assert.deepEqual(keys({ type: 'plate' }), [], 'a plate rule needs no shape and no field');
+  assert.deepEqual(keys({ type: 'plate', dedupe_window: '5 min', min_plate_height: 4 }),
+    ['dedupe_window=rules.err.duration', 'min_plate_height=plate.err.height']);
 });

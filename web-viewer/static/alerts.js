@@ -1,12 +1,15 @@
 // The live alert feed: one EventSource on /api/v1/events/stream (replay 50, filtered by
 // grid and type), newest first, one item per event with its snapshot thumbnail. The list
 // is bounded by the feed model (200 events, oldest evicted). Clicking an item opens the
-// camera in the focused view with the snapshot beside it.
+// camera in the focused view with the snapshot beside it. A plate alert (a vehicle pass)
+// also shows its plate badge, crop, type and confidence, and a red 布控 mark on a
+// block-list hit.
 
 import { checkSession } from './api.js';
 import { describeAlert, eventsURL } from './format.js';
 import { hooks } from './hooks.js';
 import { t } from './i18n.js';
+import { plateInfo } from './plateview.js';
 import { backoffDelay } from './whep.js';
 import { store, emit } from './store.js';
 
@@ -147,6 +150,11 @@ export const alertFeed = {
     const extra = [d.grid, d.rule, d.direction, d.count, d.duration && `${t('alerts.duration')} ${d.duration}`].filter(Boolean).join(' · ');
     body.append(head, cam, line('alert-meta', extra));
     if (d.objects) body.append(line('alert-objects', d.objects));
+    if (a.type === 'plate' && a.plate) {
+      body.append(plateInfo(a.plate, a.list_hit));
+      if (a.list_hit) li.dataset.list = a.list_hit.list;
+      if (a.list_hit && a.list_hit.list === 'block') li.classList.add('hit-block');
+    }
     btn.append(thumb, body);
     li.append(btn);
     return li;

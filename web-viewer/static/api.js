@@ -162,6 +162,8 @@ export const detectionsURL = (id) => `/api/v1/cameras/${enc(id)}/detections/stre
 export const listAlerts = (url) => getJSON(url);
 /** GET /api/v1/alerts/{event_id} → row with transitions. */
 export const getAlert = (id) => getJSON(`/api/v1/alerts/${enc(id)}`);
+/** GET a /api/v1/plates URL (plate.platesURL) → {plates, next, truncated}. */
+export const searchPlates = (url) => getJSON(url, { timeout: 30000 });
 /** POST a transition; state (when known) goes into If-Match. 409 when the move is not allowed now. */
 export const transition = (id, body, state) => postJSON(`/api/v1/alerts/${enc(id)}/transitions`, body,
   { timeout: 30000, headers: state ? { 'If-Match': `"${state}"` } : {} });

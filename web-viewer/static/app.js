@@ -1,6 +1,6 @@
 // Sharp Eyes viewer entry point: checks the session (/auth/me, else the login screen),
 // loads /api/v1/ui, grids and cameras, wires the screens, routes between map, wall,
-// focused view, health, alert queue and rule editor (location hash), polls the API and
+// focused view, health, alert queue, plate search and rule editor (location hash), polls the API and
 // keeps the header clock. Polls run one at a time (setTimeout chains), never overlapping,
 // and only while someone is signed in. Screens the user's role cannot use stay hidden.
 
@@ -13,6 +13,7 @@ import { markClick } from './hooks.js';
 import { applyI18n, getLang, initLang, onLangChange, setLang, t } from './i18n.js';
 import { map } from './map.js';
 import { toast } from './notify.js';
+import { plates } from './platesview.js';
 import { queue } from './queue.js';
 import { canSee } from './roles.js';
 import { editor } from './rules.js';
@@ -68,6 +69,7 @@ function closeFocus() {
 function show(next, hash, replace = false) {
   if (view === 'rules' && next !== 'rules') editor.close();
   if (view === 'alerts' && next !== 'alerts') queue.close();
+  if (view === 'plates' && next !== 'plates') plates.close();
   view = next;
   $('app').dataset.view = next;
   $('view-wall').hidden = next === 'focus';
@@ -89,7 +91,7 @@ function route() {
   routedHash = location.hash;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [kind, id, sub, camId] = parts;
-  if ((kind === 'rules' || kind === 'alerts') && !canSee(session.user, kind)) {
+  if ((kind === 'rules' || kind === 'alerts' || kind === 'plates') && !canSee(session.user, kind)) {
     toast(t('auth.noScreen'), 'error');
     tour.stop(); focus.close(); show('map', '#/map', true);
     return;
@@ -100,6 +102,9 @@ function route() {
   } else if (kind === 'alerts') {
     tour.stop(); focus.close(); show('alerts', null);
     queue.open(id || '');
+  } else if (kind === 'plates') {
+    tour.stop(); focus.close(); show('plates', null);
+    plates.open();
   } else if (kind === 'grid' && store.tree.byCode.has(id)) {
     if (wall.grid !== id) openGrid(id, performance.now(), { push: false });
     if (sub === 'camera' && camId) openFocus(camId, { push: false });
@@ -135,7 +140,7 @@ function wire() {
   for (const b of document.querySelectorAll('[data-nav]')) {
     b.addEventListener('click', () => {
       const target = b.dataset.nav;
-      if (target === 'rules' || target === 'alerts') {
+      if (target === 'rules' || target === 'alerts' || target === 'plates') {
         if (view === target) return;
         history.pushState({ sharpeyes: true, view: target }, '', `#/${target}`);
         route();
@@ -167,7 +172,7 @@ function wire() {
     if (cs.dataset.status) cs.textContent = t('conn.' + cs.dataset.status);
     tree.render(); map.buildPolygons(); map.buildMarkers(); map.renderLegend();
     wall.render(); focus.render(); health.render(); alertFeed.renderAll(); tour.render();
-    session.render(); editor.render(); queue.renderAll();
+    session.render(); editor.render(); queue.renderAll(); plates.renderAll();
   });
   on('grids', () => { map.rebuild(); tree.render(); alertFeed.renderGridOptions(); wall.render(); });
   on('cameras', () => { map.buildMarkers(); health.render(); wall.render(); focus.render(); if (view === 'rules') editor.fillCameras(); });
@@ -269,6 +274,7 @@ function stopSession() {
   wall.close();
   editor.close();
   queue.close();
+  plates.reset();
   alertFeed.closeStream();
   for (const d of document.querySelectorAll('dialog[open]')) d.close();
   $('toasts').replaceChildren();
@@ -295,6 +301,7 @@ async function boot() {
   session.init();
   editor.init();
   queue.init();
+  plates.init();
   wire();
   tour.init(store.ui.tour_dwell_s);
   alertFeed.init();

@@ -1,9 +1,10 @@
 // The focused view: one big tile on the camera's main stream, the camera's details, its
 // recent alerts from the feed and, when opened from an alert, that alert's snapshot with
-// the detected objects' boxes.
+// the detected objects' boxes (and a plate alert's plate box).
 
 import { describeAlert, formatLocalTime } from './format.js';
 import { t } from './i18n.js';
+import { drawBoxes } from './plateview.js';
 import { store, cameraName, gridProps } from './store.js';
 import { Tile } from './tile.js';
 
@@ -95,20 +96,10 @@ export const focus = {
     if (img.getAttribute('src') !== a.snapshot_url) img.src = a.snapshot_url;
     const d = describeAlert(a, t);
     img.alt = `${t('alerts.snapshot')} ${d.title}`;
-    $('focus-snapshot-caption').textContent = [d.time, d.title, d.rule, d.direction, d.objects].filter(Boolean).join(' · ');
-    const boxes = $('focus-snapshot-boxes');
-    boxes.replaceChildren();
-    for (const o of a.objects || []) {
-      if (!o.bbox) continue;
-      const b = document.createElement('div');
-      b.className = 'bbox';
-      Object.assign(b.style, {
-        left: `${o.bbox.x * 100}%`, top: `${o.bbox.y * 100}%`,
-        width: `${o.bbox.w * 100}%`, height: `${o.bbox.h * 100}%`,
-      });
-      b.textContent = `${t('class.' + o.class, o.class)} #${o.track_id}`;
-      boxes.append(b);
-    }
+    $('focus-snapshot-caption').textContent = [d.time, d.title, d.rule, d.plate, d.listHit, d.direction, d.objects].filter(Boolean).join(' · ');
+    const boxes = (a.objects || []).map((o) => ({ box: o.bbox, label: `${t('class.' + o.class, o.class)} #${o.track_id}` }));
+    if (a.plate && a.plate.bbox) boxes.push({ box: a.plate.bbox, cls: 'plate-box', label: a.plate.display || a.plate.text });
+    drawBoxes($('focus-snapshot-boxes'), boxes);
   },
 
   renderAlerts() {

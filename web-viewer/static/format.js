@@ -1,6 +1,8 @@
 // Formatting helpers for alerts, times and the wall layout. Pure functions, no DOM: each
 // takes the translator t(key) so node --test can drive them with the real dictionaries.
 
+import { listHitText, plateSummary } from './plate.js';
+
 const TYPES = ['tripwire', 'intrusion', 'loitering', 'crowd_dwell', 'plate'];
 const ACTIONS = ['start', 'update', 'end', 'pulse'];
 const DIRECTIONS = ['a_to_b', 'b_to_a'];
@@ -50,8 +52,9 @@ export function formatDuration(ms) {
 
 /**
  * The display fields of one alert message: { title, type, action, time, camera, grid,
- * rule, direction, duration, count, objects }, all strings, localised with t (count: crowd_dwell's
- * current and peak count, '' for other types).
+ * rule, direction, duration, count, objects, plate, listHit }, all strings, localised with t
+ * (count: crowd_dwell's current and peak count, '' for other types; plate: "粤D·12345 小型汽车
+ * 93%" and listHit: "布控 · 布控车辆 · 京A6K789 · 盗抢" for plate alerts, else '').
  */
 export function describeAlert(a, t, now = new Date()) {
   const type = typeLabel(a.type, t), action = actionLabel(a.action, t);
@@ -69,6 +72,8 @@ export function describeAlert(a, t, now = new Date()) {
     count: Number.isInteger(a.count) ? t('alerts.count', '{n}').replace('{n}', String(a.count)) +
       (Number.isInteger(a.peak_count) && a.peak_count > a.count ? ` (${t('alerts.peak', '{n}').replace('{n}', String(a.peak_count))})` : '') : '',
     objects,
+    plate: plateSummary(a, t),
+    listHit: listHitText(a.list_hit, t),
   };
 }
 

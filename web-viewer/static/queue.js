@@ -2,12 +2,15 @@
 // table of GET /api/v1/alerts (filters, newest first, 加载更多 with the cursor), refreshed
 // every 10 s and soon after a new alert arrives on the live feed; and the detail panel
 // (snapshot with boxes, fields, the transitions timeline, buttons for the allowed moves).
+// Plate alerts (block-list hits) show the plate badge in the table and the plate block
+// (badge, crop, type, confidence, 布控 list entry) and the plate box in the detail.
 // Only one refresh runs at a time; the timer runs only while the queue is shown.
 
 import * as api from './api.js';
 import { describeAlert, formatLocalTime } from './format.js';
 import { t } from './i18n.js';
 import { toast } from './notify.js';
+import { drawBoxes, plateBadge, plateInfo } from './plateview.js';
 import { actionDialog } from './queuedialog.js';
 import { on, store } from './store.js';
 import {
@@ -178,6 +181,8 @@ export const queue = {
     const prio = span(`prio-badge prio-${r.priority || 3}`, t('prio.' + (r.priority || 3), String(r.priority)));
     const type = document.createElement('div');
     type.append(span(`alert-type type-${r.type}`, t('type.' + r.type, r.type)));
+    const plate = r.alert && r.alert.plate;
+    if (plate) type.append(' ', plateBadge(plate));
     if (r.rule && (r.rule.name || r.rule.id)) type.append(span('cell-sub', r.rule.name || r.rule.id));
     const state = document.createElement('div');
     state.append(span('wf-state', t('wf.' + r.state, r.state)));
@@ -244,6 +249,9 @@ export const queue = {
     const d = describeAlert({ ...a, type: a.type || row.type, action: a.action || row.last_action }, t);
     $('detail-title').textContent = `${d.type} · ${(row.camera && (row.camera.name || row.camera.id)) || ''}`;
     this.renderSnapshot(row);
+    const plateBox = $('detail-plate');
+    plateBox.hidden = !a.plate;
+    plateBox.replaceChildren(...(a.plate ? [plateInfo(a.plate, a.list_hit)] : []));
     this.renderFields(row, d);
     this.renderActions(row);
     this.renderTimeline(row.transitions);
@@ -255,18 +263,10 @@ export const queue = {
     img.closest('.snap-frame').hidden = !url;
     if (url && img.getAttribute('src') !== url) img.src = url;
     img.alt = t('alerts.snapshot');
-    const boxes = $('detail-boxes');
-    boxes.replaceChildren();
-    for (const o of (row.alert && row.alert.objects) || []) {
-      if (!o.bbox) continue;
-      const b = document.createElement('div');
-      b.className = 'bbox';
-      Object.assign(b.style, {
-        left: `${o.bbox.x * 100}%`, top: `${o.bbox.y * 100}%`, width: `${o.bbox.w * 100}%`, height: `${o.bbox.h * 100}%`,
-      });
-      b.textContent = `${t('class.' + o.class, o.class)} #${o.track_id}`;
-      boxes.append(b);
-    }
+    const a = row.alert || {};
+    const boxes = ((a.objects) || []).map((o) => ({ box: o.bbox, label: `${t('class.' + o.class, o.class)} #${o.track_id}` }));
+    if (a.plate && a.plate.bbox) boxes.push({ box: a.plate.bbox, cls: 'plate-box', label: a.plate.display || a.plate.text });
+    drawBoxes($('detail-boxes'), boxes);
   },
 
   renderFields(row, d) {
@@ -292,6 +292,8 @@ export const queue = {
       ['queue.f.lastAction', d.action || '—'],
       ['queue.f.details', [d.direction, d.count, d.duration, d.objects].filter(Boolean).join(' · ') || '—'],
     ];
+    if (d.plate) fields.push(['queue.f.plate', d.plate]);
+    if (d.listHit) fields.push(['queue.f.listHit', d.listHit]);
     const dl = $('detail-fields');
     dl.replaceChildren();
     for (const [key, value] of fields) {

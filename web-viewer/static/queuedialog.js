@@ -1,10 +1,12 @@
 // The alert-queue's action dialog (#action-dialog): asks for the comment (required for 误报
 // and 退回), the target grid of a dispatch (from the grid tree) and an optional attachment
 // (≤ 2 MiB, checked before upload, sent as base64 JSON), then POSTs the transition with
-// If-Match on the state the operator saw. 422 field errors are shown in the dialog.
+// If-Match on the state the operator saw. 422 field errors are shown in the dialog. For a
+// plate alert the dialog repeats the plate block (badge, crop, type, 布控 entry).
 
 import * as api from './api.js';
 import { t } from './i18n.js';
+import { plateInfo } from './plateview.js';
 import { store } from './store.js';
 import { attachmentProblem, dispatchTargets, gridCodeOf, toBase64, transitionBody } from './workflow.js';
 
@@ -64,6 +66,9 @@ export function actionDialog(row, action) {
 function prepare(row, action) {
   $('action-title').textContent = `${t(action.labelKey)} · ${(row.camera && (row.camera.name || row.camera.id)) || ''} · ${t('type.' + row.type, row.type)}`;
   $('action-dialog').dataset.to = action.to;
+  const plate = row.alert && row.alert.plate;
+  $('action-plate').hidden = !plate;
+  $('action-plate').replaceChildren(...(plate ? [plateInfo(plate, row.alert.list_hit)] : []));
   $('action-grid-row').hidden = !action.needsGrid;
   if (action.needsGrid) {
     const sel = $('action-grid');

@@ -4,6 +4,9 @@
 // fills the space it has; on every resize the marks that must not stretch (vertex handles,
 // arrowheads, the A/B labels, text) are recomputed for the rendered pixel size.
 //
+// A plate rule's second shape (region or trigger line, the one not being edited) is drawn
+// dimmed in #rule-ghost and takes no input.
+//
 // Input goes to a Drawing (draw.js): pointer presses, drags and double-clicks on the canvas;
 // Enter, Esc, Backspace/Delete from the keyboard while the editor is open.
 
@@ -25,6 +28,8 @@ export class RuleCanvas {
     this.shapeLayer = document.getElementById('rule-shape');
     this.marksLayer = document.getElementById('rule-marks');
     this.liveLayer = document.getElementById('rule-live-layer');
+    this.ghostLayer = document.getElementById('rule-ghost');
+    this.ghost = null; // {tool, points} shown dimmed, or null
     this.ns = this.svg.namespaceURI;
     this.aspect = 16 / 9;
     this.direction = 'both';
@@ -117,6 +122,12 @@ export class RuleCanvas {
     this.render();
   }
 
+  /** Shows shape {tool, points} dimmed under the edited one (null: none). */
+  setGhost(shape) {
+    this.ghost = shape && shape.points && shape.points.length >= 2 ? shape : null;
+    this.render();
+  }
+
   /** Shows one detections message {objects: [{bbox, foot, track_id, class}]} until a newer one. */
   setLive(msg) {
     this.live = msg;
@@ -165,6 +176,20 @@ export class RuleCanvas {
     }
     this.shapeLayer.replaceChildren(...shape);
     this.marksLayer.replaceChildren(...this.marks());
+    this.renderGhost();
+  }
+
+  renderGhost() {
+    const g = this.ghost;
+    if (!g) { this.ghostLayer.replaceChildren(); return; }
+    const out = [this.el(g.tool === 'polygon' ? 'polygon' : 'polyline', { class: `ghost-shape ghost-${g.tool}`, points: pointsAttr(g.points) })];
+    if (g.tool === 'line') {
+      for (const a of tripwireArrows(g.points, this.direction, this.drawing.size)) {
+        out.push(this.el('line', { class: 'arrow-shaft ghost-arrow', x1: a.tail[0], y1: a.tail[1], x2: a.tip[0], y2: a.tip[1] }));
+        for (const h of a.heads) out.push(this.el('polygon', { class: 'arrow-head ghost-arrow', points: pointsAttr(h) }));
+      }
+    }
+    this.ghostLayer.replaceChildren(...out);
   }
 
   marks() {

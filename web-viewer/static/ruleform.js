@@ -4,9 +4,12 @@
 //
 // Rule JSON = the YAML keys of rules/README.md. Fields a type does not use are left out,
 // because the gateway rejects them (a direction on an intrusion, min_count on a tripwire).
+// The plate type's own fields (lists, min_plate_height …) live in plateform.js.
+
+import { plateFields, plateLocalErrors, plateValues } from './plateform.js';
 
 /** Rule types in the order the type selector shows them. */
-export const RULE_TYPES = ['intrusion', 'tripwire', 'loitering', 'crowd_dwell'];
+export const RULE_TYPES = ['intrusion', 'tripwire', 'loitering', 'crowd_dwell', 'plate'];
 /** Object classes the detectors produce. */
 export const CLASSES = ['person', 'car', 'bicycle', 'motorcycle', 'bus', 'truck', 'object'];
 /** Schedule weekdays, Monday first (the Chinese week). */
@@ -14,9 +17,13 @@ export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 /** Tripwire directions. */
 export const DIRECTIONS = ['both', 'a_to_b', 'b_to_a'];
 
-/** The drawing tools a rule type can use; the first is the default. */
+/**
+ * The drawing tools a rule type can use; the first is the default. A plate rule has both
+ * an optional capture region (polygon) and an optional trigger line (line).
+ */
 export function toolsFor(type) {
-  return type === 'tripwire' ? ['line', 'polyline'] : ['polygon'];
+  if (type === 'tripwire') return ['line', 'polyline'];
+  return type === 'plate' ? ['polygon', 'line'] : ['polygon'];
 }
 
 /** The rule's geometry field for a tool: line, polyline or polygon. */
@@ -24,8 +31,9 @@ export function geometryField(tool) {
   return tool === 'line' ? 'line' : tool === 'polyline' ? 'polyline' : 'polygon';
 }
 
-/** The tool and points of a rule's geometry: {tool, points}. */
+/** The tool and points of a rule's geometry: {tool, points} (a plate rule's region first). */
 export function geometryOf(rule) {
+  if (rule && rule.type === 'plate' && Array.isArray(rule.polygon) && rule.polygon.length) return { tool: 'polygon', points: rule.polygon };
   if (rule && Array.isArray(rule.polyline) && rule.polyline.length) return { tool: 'polyline', points: rule.polyline };
   if (rule && Array.isArray(rule.line) && rule.line.length) return { tool: 'line', points: rule.line };
   if (rule && Array.isArray(rule.polygon) && rule.polygon.length) return { tool: 'polygon', points: rule.polygon };
@@ -49,7 +57,8 @@ export function isClock(s) {
 /**
  * The values the form shows for rule (a new rule when null): {id, name, type, direction,
  * classes, min_duration, cooldown, priority, enabled, min_count, clear_count,
- * clear_duration, schedule: [{days, from, to}]}; numbers as strings, as inputs hold them.
+ * clear_duration, schedule: [{days, from, to}]} and the plate values (plateform.plateValues);
+ * numbers as strings, as inputs hold them.
  */
 export function formValues(rule) {
   const r = rule || {};
@@ -70,15 +79,17 @@ export function formValues(rule) {
     schedule: Array.isArray(r.schedule)
       ? r.schedule.map((w) => ({ days: Array.isArray(w.days) ? w.days.slice() : [], from: str(w.from), to: str(w.to) }))
       : [],
+    ...plateValues(r),
   };
 }
 
 /**
- * The rule JSON for form values v, camera, and the drawn shape {tool, points}. Only the
- * fields v.type uses are set; empty optional fields are left out (the gateway's
- * defaults apply).
+ * The rule JSON for form values v, camera, and the drawn shape {tool, points} (a plate
+ * rule: {polygon, line}, each optional). Only the fields v.type uses are set; empty
+ * optional fields are left out (the gateway's defaults apply).
  */
 export function buildRule(v, camera, shape) {
+  if (v.type === 'plate') return buildPlateRule(v, camera, shape);
   const rule = { camera, type: v.type };
   const id = String(v.id || '').trim();
   if (id) rule.id = id;
@@ -117,6 +128,24 @@ export function buildRule(v, camera, shape) {
   return rule;
 }
 
+// buildPlateRule: the common fields, the plate fields, the capture region and the trigger
+// line (with its direction; a direction without a line is left out). No cooldown: the
+// dedupe window does that job.
+function buildPlateRule(v, camera, shape) {
+  const rule = buildRule({ ...v, type: 'intrusion', classes: [], cooldown: '', min_duration: '' }, camera, null);
+  rule.type = 'plate';
+  Object.assign(rule, plateFields(v));
+  const s = shape || {};
+  const polygon = s.polygon || (s.tool === 'polygon' ? s.points : null) || [];
+  const line = s.line || (s.tool === 'line' ? s.points : null) || [];
+  if (polygon.length) rule.polygon = polygon.map((p) => [p[0], p[1]]);
+  if (line.length) {
+    rule.line = line.map((p) => [p[0], p[1]]);
+    rule.direction = DIRECTIONS.includes(v.direction) ? v.direction : 'both';
+  }
+  return rule;
+}
+
 /**
  * Problems the browser can see before asking the gateway, as API-style field errors
  * [{field, key, params}] (key: an i18n key). The gateway checks everything again.
@@ -125,7 +154,7 @@ export function localErrors(rule, isNew) {
   const errs = [];
   const add = (field, key, params = {}) => errs.push({ field, key, params });
   if (isNew && rule.id && !RULE_ID_RE.test(rule.id)) add('id', 'rules.err.idFormat');
-  for (const k of ['cooldown', 'min_duration', 'clear_duration']) {
+  for (const k of ['cooldown', 'min_duration', 'clear_duration', 'dedupe_window']) {
     if (rule[k] !== undefined && !isDuration(rule[k])) add(k, 'rules.err.duration');
   }
   if (rule.type === 'loitering' && !rule.min_duration) add('min_duration', 'rules.err.required');
@@ -134,6 +163,7 @@ export function localErrors(rule, isNew) {
     if (rule.clear_count !== undefined && !(Number.isInteger(rule.clear_count) && rule.clear_count >= 1 &&
       (!rule.min_count || rule.clear_count <= rule.min_count))) add('clear_count', 'rules.err.clearCount');
   }
+  if (rule.type === 'plate') errs.push(...plateLocalErrors(rule));
   (rule.schedule || []).forEach((w, i) => {
     if (!isClock(w.from)) add(`schedule[${i}].from`, 'rules.err.clock');
     if (!isClock(w.to) || w.to === '00:00') add(`schedule[${i}].to`, 'rules.err.clock');

@@ -2,14 +2,19 @@
 // schedule window rows, the per-field error elements (.field-error[data-field], one next
 // to each input, 'geometry' under the canvas, 'form' for the rest) and the dry-run result.
 // Field names equal the API's (YAML) field names, schedule inputs included
-// (schedule[0].days, schedule[0].from …), so an API error path finds its element.
+// (schedule[0].days, schedule[0].from …), so an API error path finds its element. The
+// plate rule's watch lists are platelistview.js's rows.
 
 import { describeAlert, formatLocalTime } from './format.js';
 import { t } from './i18n.js';
+import { fillLists, readLists } from './platelistview.js';
 import { CLASSES, DAYS, groupErrors } from './ruleform.js';
 
 const $ = (id) => document.getElementById(id);
-const SCALARS = ['id', 'name', 'type', 'direction', 'min_duration', 'cooldown', 'priority', 'min_count', 'clear_count', 'clear_duration'];
+const SCALARS = [
+  'id', 'name', 'type', 'direction', 'min_duration', 'cooldown', 'priority', 'min_count', 'clear_count', 'clear_duration',
+  'min_plate_height', 'dedupe_window', 'list_distance',
+];
 
 /** Puts form values (ruleform.formValues) into the form; add(w) appends a schedule row. */
 export function fillForm(v, add) {
@@ -22,6 +27,7 @@ export function fillForm(v, add) {
   for (const cb of f.querySelectorAll('[name="classes"]')) cb.checked = v.classes.includes(cb.value);
   $('rule-windows').replaceChildren();
   for (const w of v.schedule) add(w);
+  fillLists(v.lists);
 }
 
 /** Reads the form values back; id is the saved rule's id (its input is hidden then). */
@@ -35,6 +41,7 @@ export function readForm(id = '') {
   if (id) v.id = id;
   v.enabled = f.querySelector('[name="enabled"]').checked;
   v.classes = [...f.querySelectorAll('[name="classes"]:checked')].map((cb) => cb.value).filter((c) => CLASSES.includes(c));
+  v.lists = readLists();
   v.schedule = [...$('rule-windows').children].map((row) => {
     const i = row.dataset.index;
     return {

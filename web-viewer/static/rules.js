@@ -3,6 +3,8 @@
 // and the live detections, the parameter form with per-field errors, dry run, save (POST
 // new, PUT with If-Match), delete, the version history with rollback, and the rule's live
 // hits. window.__sharpeyes.editor mirrors the drawing and the last save for tests.
+// A plate rule has two optional shapes, a capture region and a trigger line: the Drawing
+// edits one, the ShapeSet parks the other, which the canvas shows dimmed.
 
 import * as api from './api.js';
 import { Drawing } from './draw.js';
@@ -11,6 +13,9 @@ import { shapeProblem } from './geom.js';
 import { hooks } from './hooks.js';
 import { t } from './i18n.js';
 import { confirmDialog, toast } from './notify.js';
+import { relabelEntryErrors } from './plateform.js';
+import { addList, fillLists, readLists } from './platelistview.js';
+import { PLATE_TOOLS, ShapeSet } from './plateshapes.js';
 import { RuleCanvas } from './rulecanvas.js';
 import { buildRule, formValues, geometryOf, localErrors, toolsFor } from './ruleform.js';
 import {
@@ -38,6 +43,7 @@ export const editor = {
   listSeq: 0,
   hits: [],
   drawing: new Drawing('polygon'),
+  shapes: new ShapeSet(), // a plate rule's region and trigger line
   canvas: null,
   streams: null,
 
@@ -67,6 +73,7 @@ export const editor = {
       if (ev.target.name === 'direction') this.canvas.setDirection(ev.target.value);
     });
     $('rule-window-add').addEventListener('click', () => { this.addWindow({ days: [], from: '', to: '' }); this.dirty = true; });
+    $('rule-list-add').addEventListener('click', () => { addList(); this.dirty = true; });
     $('rule-dry-run').addEventListener('click', () => this.dryRun());
     $('rule-save').addEventListener('click', () => this.save());
     $('rule-delete').addEventListener('click', () => { if (this.current) this.remove(this.current); });
@@ -291,10 +298,16 @@ export const editor = {
     $('rule-dry-run-result').replaceChildren();
     const v = formValues(rule);
     fillForm(v, (w) => this.addWindow(w));
-    const g = geometryOf(rule || { type: v.type });
     this.type = v.type;
-    this.drawing.load(g.tool, g.points);
-    this.applyType();
+    if (v.type === 'plate') {
+      const tool = this.shapes.load(rule);
+      this.drawing.load(tool, this.shapes.points[tool]);
+    } else {
+      const g = geometryOf(rule || { type: v.type });
+      this.shapes.clear();
+      this.drawing.load(g.tool, g.points);
+    }
+    this.applyType(v.type);
     this.canvas.setDirection(v.direction);
     this.renderTitle();
     if (!quiet) this.replaceHash(rule ? rule.id : '');
@@ -326,13 +339,29 @@ export const editor = {
   syncType() {
     const type = $('rule-type').value;
     if (type === this.type) return;
+    const prev = this.type;
     this.type = type;
-    this.applyType();
+    this.applyType(prev);
   },
 
-  applyType() {
+  /**
+   * Shows the fields and tools of this.type. Coming from another type, a plate rule takes
+   * the drawn polygon or line as its region or trigger line; leaving plate, the new type
+   * gets the parked shape its tool can use.
+   */
+  applyType(prev = this.type) {
     const tools = toolsFor(this.type);
+    if (this.type === 'plate' && prev !== 'plate') {
+      // The parked shape (from an earlier plate spell of this rule) stays.
+      this.shapes.keep(this.drawing);
+      if (!tools.includes(this.drawing.tool)) this.drawing.load('polygon', this.shapes.points.polygon);
+    } else if (prev === 'plate' && this.type !== 'plate') {
+      this.shapes.keep(this.drawing);
+      const tool = tools.includes(this.drawing.tool) ? this.drawing.tool : tools[0];
+      if (tool !== this.drawing.tool) this.drawing.load(tool, PLATE_TOOLS.includes(tool) ? this.shapes.points[tool] : []);
+    }
     if (!tools.includes(this.drawing.tool)) this.drawing.setTool(tools[0]);
+    this.refreshGhost();
     for (const el of document.querySelectorAll('#rule-form [data-types]')) {
       el.hidden = !el.dataset.types.split(' ').includes(this.type);
     }
@@ -344,6 +373,15 @@ export const editor = {
   /** A tool button: a tripwire tool makes the rule a tripwire, polygon a zone rule. */
   pickTool(tool) {
     this.syncType();
+    if (this.type === 'plate' && PLATE_TOOLS.includes(tool)) {
+      // Region and trigger line are separate shapes: switching keeps both.
+      this.shapes.switchTo(this.drawing, tool);
+      this.refreshGhost();
+      this.renderTools();
+      this.canvas.render();
+      this.onShapeChange('tool');
+      return;
+    }
     if (!toolsFor(this.type).includes(tool)) {
       $('rule-type').value = tool === 'polygon' ? 'intrusion' : 'tripwire';
       this.syncType();
@@ -352,6 +390,11 @@ export const editor = {
     this.renderTools();
     this.canvas.render();
     this.onShapeChange('tool');
+  },
+
+  /** Shows a plate rule's other shape (the one not being edited) dimmed on the canvas. */
+  refreshGhost() {
+    this.canvas.setGhost(this.type === 'plate' ? this.shapes.other(this.drawing) : null);
   },
 
   renderTools() {
@@ -367,7 +410,9 @@ export const editor = {
     if (d.state === 'idle') hint = t('rules.hint.idle.' + d.tool);
     else if (d.state === 'drawing') hint = t('rules.hint.drawing.' + d.tool);
     else hint = t(d.tool === 'line' ? 'rules.hint.doneLine' : 'rules.hint.done');
+    if (this.type === 'plate') hint = `${t(d.tool === 'line' ? 'plate.editingLine' : 'plate.editingRegion')} ${hint}`;
     $('rule-hint').textContent = hint;
+    $('rule-hint').title = this.type === 'plate' ? t('plate.shapesHint') : '';
     const problem = d.state === 'done' ? shapeProblem(d.tool, d.points) : null;
     setError('geometry', problem ? [shapeText(problem)] : []);
     this.syncHooks();
@@ -382,6 +427,7 @@ export const editor = {
       ruleId: this.current ? this.current.id : '',
       lastSave: prev.lastSave || null,
     };
+    if (this.type === 'plate') hooks.editor.shapes = this.shapes.peek(this.drawing);
   },
 
   // ---- dry run, save, rollback ------------------------------------------------------------
@@ -393,17 +439,26 @@ export const editor = {
     clearErrors();
     const v = readForm(this.current && this.current.id);
     const d = this.drawing;
-    const shape = { tool: d.tool, points: d.state === 'done' ? d.snapshot() : [] };
+    let shape = { tool: d.tool, points: d.state === 'done' ? d.snapshot() : [] };
     const problems = [];
-    if (!shape.points.length) problems.push({ field: 'geometry', message: t('rules.err.noShape') });
+    if (this.type === 'plate') {
+      // Both shapes are optional; each one drawn must be valid.
+      shape = this.shapes.collect(d);
+      for (const tool of PLATE_TOOLS) {
+        const p = shape[tool].length ? shapeProblem(tool, shape[tool]) : null;
+        if (p) problems.push({ field: 'geometry', message: `${t(tool === 'line' ? 'plate.line' : 'plate.region')}: ${shapeText(p)}` });
+      }
+    } else if (!shape.points.length) problems.push({ field: 'geometry', message: t('rules.err.noShape') });
     else {
       const p = shapeProblem(d.tool, shape.points);
       if (p) problems.push({ field: 'geometry', message: shapeText(p) });
     }
     const rule = buildRule(v, this.camera, shape);
-    for (const e of localErrors(rule, !this.current)) problems.push({ field: e.field, message: t(e.key) });
+    for (const e of localErrors(rule, !this.current)) {
+      problems.push({ field: e.field, message: t(e.key).replace('{n}', String((e.params && e.params.n) ?? '')) });
+    }
     if (problems.length) {
-      showFieldErrors(problems);
+      this.showErrors(problems);
       return null;
     }
     return rule;
@@ -450,8 +505,13 @@ export const editor = {
     hooks.editor = { ...hooks.editor, lastSave: s };
   },
 
+  /** Shows field errors; an entry's error goes to its list's textarea with its line number. */
+  showErrors(errors) {
+    showFieldErrors(relabelEntryErrors(errors, readLists(), (n) => t('plate.err.line').replace('{n}', String(n))));
+  },
+
   showApiError(err) {
-    if (err.status === 422 && err.errors.length) showFieldErrors(err.errors);
+    if (err.status === 422 && err.errors.length) this.showErrors(err.errors);
     else if (err.status === 412) this.showConflict();
     else if (err.status === 409) setError('id', [t('rules.err.idExists')]);
     else if (err.status === 403) setError('form', [t('auth.forbidden')]);
@@ -514,7 +574,7 @@ export const editor = {
       const d = describeAlert(a, t);
       const li = document.createElement('li');
       li.dataset.eventId = a.event_id || '';
-      li.textContent = [d.time, d.action, d.direction, d.count, d.objects].filter(Boolean).join(' · ');
+      li.textContent = [d.time, d.action, d.plate, d.listHit, d.direction, d.count, d.objects].filter(Boolean).join(' · ');
       return li;
     }));
   },
@@ -523,6 +583,7 @@ export const editor = {
   render() {
     if (!this.active) return;
     this.fillCameras(true);
+    fillLists(readLists()); // the list rows' own texts
     this.renderList();
     this.renderTitle();
     this.renderHits();

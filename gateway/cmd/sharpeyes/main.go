@@ -3,6 +3,7 @@
 //	sharpeyes serve   --config FILE            run against the cameras and Kafka of FILE
 //	sharpeyes demo    [--clips DIR]            everything in one process: broker, simulated cameras, gateway
 //	sharpeyes analyze --config FILE --video F  run the pipeline on a clip, print alerts as JSON lines
+//	sharpeyes analyze --image FILE...          read the plates in still images, one JSON line per plate
 //	sharpeyes hash-password < PASSWORD         a bcrypt hash for auth.users[].password_hash
 package main
 
@@ -73,6 +74,7 @@ func usage() {
   sharpeyes serve   --config FILE
   sharpeyes demo    [--clips DIR] [--http 127.0.0.1:8080] [--kafka 127.0.0.1:9092] [--rtsp 127.0.0.1:8554]
   sharpeyes analyze --config FILE --video FILE [--camera ID] [--start RFC3339]
+  sharpeyes analyze [--config FILE] [--min-height PX] --image FILE...   (plates in still images)
   sharpeyes hash-password < file-holding-the-password   (or type it, then Enter)
   sharpeyes version
 `)
@@ -111,8 +113,16 @@ func analyze(ctx context.Context, args []string) error {
 	fs.StringVar(&o.VideoPath, "video", "", "clip to analyse")
 	fs.StringVar(&o.CameraID, "camera", "", "camera whose rules apply (default: the only camera, or the first)")
 	fs.StringVar(&o.Start, "start", "", "RFC 3339 time of the clip's first frame (default: the file's modification time)")
+	images := fs.Bool("image", false, "read the plates in the still images (JPEG, PNG) named after the flags instead of a clip")
+	minHeight := fs.Int("min-height", 0, "with --image: skip plates shorter than this many pixels")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *images {
+		if len(fs.Args()) == 0 || o.VideoPath != "" {
+			return errors.New("analyze --image: name one or more image files after the flags, and no --video")
+		}
+		return gateway.AnalyzeImages(ctx, gateway.ImageOptions{ConfigPath: o.ConfigPath, Images: fs.Args(), MinHeight: *minHeight}, os.Stdout, os.Stderr)
 	}
 	if o.ConfigPath == "" || o.VideoPath == "" {
 		return errors.New("analyze: --config and --video are required")

@@ -4,6 +4,7 @@
 //	go run ./testvideos/cmd/gensynth -scene tripwire-basic -out testvideos/data/
 //	go run ./testvideos/cmd/gensynth -scene-file my.json -out /tmp/clips -png 0,50
 //	go run ./testvideos/cmd/gensynth -pets       (PETS 2009 S2L1 as testvideos/data/vtest.h264)
+//	go run ./testvideos/cmd/gensynth -plates 140 -seed 1 -out /tmp/plates  (still pictures + ground_truth.tsv)
 package main
 
 import (
@@ -36,7 +37,13 @@ func run() error {
 	out := flag.String("out", "testvideos/data", "output directory")
 	pngs := flag.String("png", "", "also write these frames as PNG, comma-separated indices")
 	petsClip := flag.Bool("pets", false, "convert PETS 2009 S2L1 (vtest.avi) to testvideos/data/vtest.h264 instead")
+	plates := flag.Int("plates", 0, "write this many still pictures of plates (every kind and colour) and their EasyPR-format ground_truth.tsv to -out instead")
+	seed := flag.Uint64("seed", 1, "with -plates: the seed of the pictures")
 	flag.Parse()
+
+	if *plates != 0 {
+		return writeStills(*plates, *seed, *out)
+	}
 
 	if *petsClip {
 		c, err := pets.H264(context.Background())
@@ -123,4 +130,15 @@ func writePNG(path string, img image.Image) error {
 		return err
 	}
 	return f.Close()
+}
+
+func writeStills(n int, seed uint64, dir string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	set, err := synth.WriteStills(ctx, synth.StillOptions{N: n, Seed: seed}, dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d pictures in %s\ntruth: %s\n", len(set.Stills), set.Dir, set.TruthPath)
+	return nil
 }

@@ -1,0 +1,241 @@
+package lpr
+
+import (
+	"image"
+	"math"
+	"sort"
+
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
+)
+
+// candidate is a region that may be a plate: a rotated rectangle in picture pixels.
+type candidate struct {
+	cx, cy        float64 // centre
+	angle         float64 // of the long side, radians
+	length, thick float64 // extent along and across the long side
+	color         plate.Color
+	// edgeOnly marks a region found by edge density alone: it covers the character
+	// band rather than the whole plate, so it is grown more before reading.
+	edgeOnly bool
+	prior    float64
+}
+
+// Plate shapes accepted (length/thickness of the region): single-row plates are 3.1
+// (440×140 mm) or 3.4 (480×140), double-row ones 2 (440×220); masks lose or gain a
+// little, and the edge band of a plate is longer than the plate is high.
+const (
+	minAspect = 1.6
+	maxAspect = 7.5
+	minFill   = 0.4
+)
+
+// pixel classes of the colour masks
+const (
+	pixNone = iota
+	pixBlue
+	pixYellow
+	pixGreen
+)
+
+// locate finds plate candidates in pic: regions of plate colour (blue, yellow,
+// green including the pale top of new-energy plates) and regions dense in vertical
+// edges (any colour, white and black plates included), each closed morphologically,
+// labelled, and kept when their size, aspect ratio and fill fit a plate.
+func locate(pic plate.Picture, minH int) []candidate {
+	// Plates of 16 pixels and more are found at half resolution, 4 times cheaper.
+	if minH >= 16 && pic.W >= 64 && pic.H >= 64 {
+		cands := locateAt(halve(pic), minH/2)
+		for i := range cands {
+			c := &cands[i]
+			c.cx, c.cy, c.length, c.thick = c.cx*2, c.cy*2, c.length*2, c.thick*2
+		}
+		return cands
+	}
+	return locateAt(pic, minH)
+}
+
+// halve averages pic over 2×2 pixels.
+func halve(pic plate.Picture) plate.Picture {
+	w, h := pic.W/2, pic.H/2
+	out := plate.Picture{W: w, H: h, Pix: make([]byte, w*h*3)}
+	for y := range h {
+		r0 := pic.Pix[2*y*pic.W*3:]
+		r1 := pic.Pix[(2*y+1)*pic.W*3:]
+		for x := range w {
+			for k := range 3 {
+				i := 2*x*3 + k
+				sum := int(r0[i]) + int(r0[i+3]) + int(r1[i]) + int(r1[i+3])
+				out.Pix[(y*w+x)*3+k] = byte((sum + 2) / 4)
+			}
+		}
+	}
+	return out
+}
+
+// locateAt is locate at the picture's own resolution.
+func locateAt(pic plate.Picture, minH int) []candidate {
+	w, h := pic.W, pic.H
+	colors := [3]mask{newMask(w, h), newMask(w, h), newMask(w, h)}
+	gray := make([]int32, w*h)
+	for i := range gray {
+		b, g, r := int32(pic.Pix[i*3]), int32(pic.Pix[i*3+1]), int32(pic.Pix[i*3+2])
+		gray[i] = (r + 2*g + b) >> 2
+		if k := hsvClass(r, g, b); k != pixNone {
+			colors[k-1].on[i] = true
+		}
+	}
+	edges := sobelX(gray, w, h)
+
+	var cands []candidate
+	rx := max(4, min(12, minH/2+2))
+	edgeBand := edges.close(rx, 1).open(2, max(1, minH/6))
+	cands = append(cands, blobCandidates(edgeBand, minH, plate.ColorUnknown, true)...)
+	for k, m := range colors {
+		closed := m.close(max(2, minH/6), max(1, minH/8))
+		cs := blobCandidates(closed, minH, []plate.Color{plate.ColorBlue, plate.ColorYellow, plate.ColorGreen}[k], false)
+		for i := range cs {
+			cs[i].prior += edgeShare(edges, cs[i])
+		}
+		cands = append(cands, cs...)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prior > cands[j].prior })
+	return dedupe(cands)
+}
+
+// sameRegion is the overlap above which two candidates are read once.
+const sameRegion = 0.7
+
+// dedupe drops candidates that overlap a stronger one by more than sameRegion.
+func dedupe(cands []candidate) []candidate {
+	var kept []candidate
+	for _, c := range cands {
+		dup := false
+		for _, k := range kept {
+			if iou(c.bounds(), k.bounds()) > sameRegion {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// bounds is the axis-aligned bounding box of the candidate's rectangle.
+func (c candidate) bounds() image.Rectangle {
+	hx := math.Abs(c.length/2*math.Cos(c.angle)) + math.Abs(c.thick/2*math.Sin(c.angle))
+	hy := math.Abs(c.length/2*math.Sin(c.angle)) + math.Abs(c.thick/2*math.Cos(c.angle))
+	return image.Rect(int(c.cx-hx), int(c.cy-hy), int(math.Ceil(c.cx+hx)), int(math.Ceil(c.cy+hy)))
+}
+
+// hsvClass sorts a pixel into a plate-colour mask by hue, saturation and value.
+func hsvClass(r, g, b int32) int {
+	mx, mn := max(r, g, b), min(r, g, b)
+	if mx < 50 || mx == mn {
+		return pixNone
+	}
+	d := mx - mn
+	s := d * 100 / mx // saturation in percent
+	var h int32       // hue in degrees
+	switch mx {
+	case r:
+		h = (60*(g-b)/d + 360) % 360
+	case g:
+		h = 60*(b-r)/d + 120
+	default:
+		h = 60*(r-g)/d + 240
+	}
+	switch {
+	case h >= 195 && h <= 255 && s >= 35:
+		return pixBlue
+	case h >= 28 && h <= 62 && s >= 35 && mx >= 80:
+		return pixYellow
+	case h >= 70 && h <= 165 && s >= 18 && mx >= 70:
+		return pixGreen
+	}
+	return pixNone
+}
+
+// sobelX marks the pixels whose horizontal Sobel response stands out: above the
+// mean plus two standard deviations of the picture's responses, and at least 48
+// (of 1020).
+func sobelX(gray []int32, w, h int) mask {
+	resp := make([]int32, w*h)
+	var sum, sq float64
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			gx := (gray[i-w+1] + 2*gray[i+1] + gray[i+w+1]) - (gray[i-w-1] + 2*gray[i-1] + gray[i+w-1])
+			if gx < 0 {
+				gx = -gx
+			}
+			resp[i] = gx
+			sum += float64(gx)
+			sq += float64(gx) * float64(gx)
+		}
+	}
+	n := float64(max(1, (w-2)*(h-2)))
+	mean := sum / n
+	std := math.Sqrt(math.Max(0, sq/n-mean*mean))
+	t := int32(math.Max(48, mean+2*std))
+	m := newMask(w, h)
+	for i, v := range resp {
+		m.on[i] = v > t
+	}
+	return m
+}
+
+// blobCandidates turns the blobs of m into candidates that have a plate's shape.
+func blobCandidates(m mask, minH int, col plate.Color, edgeOnly bool) []candidate {
+	minThick := 0.75 * float64(minH)
+	if edgeOnly {
+		minThick *= 0.6 // the character band is about 90/140 of the plate
+	}
+	var out []candidate
+	for _, b := range m.blobs(int(minThick * minThick * 1.5)) {
+		n := float64(b.n)
+		mx, my := b.sx/n, b.sy/n
+		cxx, cyy, cxy := b.sxx/n-mx*mx, b.syy/n-my*my, b.sxy/n-mx*my
+		tr, det := cxx+cyy, cxx*cyy-cxy*cxy
+		disc := math.Sqrt(math.Max(0, tr*tr/4-det))
+		l1, l2 := tr/2+disc, tr/2-disc
+		length, thick := math.Sqrt(12*l1), math.Sqrt(12*math.Max(0, l2))
+		if thick < minThick || thick > float64(m.h)*0.6 || length < 1 {
+			continue
+		}
+		aspect := length / thick
+		fill := n / (length * thick)
+		if aspect < minAspect || aspect > maxAspect || fill < minFill {
+			continue
+		}
+		angle := 0.5 * math.Atan2(2*cxy, cxx-cyy)
+		shape := math.Abs(math.Log(aspect / 3.2))
+		out = append(out, candidate{
+			cx: mx + 0.5, cy: my + 0.5, angle: angle, length: length, thick: thick,
+			color: col, edgeOnly: edgeOnly, prior: math.Min(1, fill) - 0.5*shape,
+		})
+	}
+	return out
+}
+
+// edgeShare is the share of a candidate's bounding box pixels that are edges,
+// scaled so that a typical plate scores about 1.
+func edgeShare(edges mask, c candidate) float64 {
+	b := c.bounds().Intersect(image.Rect(0, 0, edges.w, edges.h))
+	x0, x1, y0, y1 := b.Min.X, b.Max.X, b.Min.Y, b.Max.Y
+	on, n := 0, 0
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			n++
+			if edges.on[y*edges.w+x] {
+				on++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return math.Min(1, float64(on)/float64(n)/0.15)
+}

@@ -1,0 +1,92 @@
+package lpr
+
+import (
+	"image"
+	"math"
+
+	"github.com/sharpeyes/sharpeyes/analytics/lpr/internal/glyph"
+	"github.com/sharpeyes/sharpeyes/analytics/lpr/internal/seg"
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
+)
+
+// reading is what the recogniser made of one rectified plate.
+type reading struct {
+	text      string
+	charConf  []float64
+	conf      float64
+	color     plate.Color
+	colorConf float64
+	// quality ranks layouts and candidate regions: the mean log probability of the
+	// characters plus the colour's layout prior.
+	quality float64
+	// chars are the character boxes in the segmenter's plane.
+	chars []image.Rectangle
+	// outline is the plate's outline in crop pixels (TL, TR, BR, BL).
+	outline [4]seg.Point
+}
+
+// readPlate segments and classifies a rectified plate picture (any size).
+func (c *Classic) readPlate(crop plate.Picture) reading {
+	s := seg.Segment(crop)
+	res := reading{quality: math.Inf(-1), color: s.Color, colorConf: s.ColorConf}
+	for _, row := range s.Rows {
+		if !layoutFits(row.Len, s.Color, s.ColorConf) {
+			continue
+		}
+		probs := make([][]float32, len(row.Slots))
+		boxes := make([]image.Rectangle, len(row.Slots))
+		for i, r := range row.Slots {
+			probs[i] = make([]float32, len(glyph.Classes))
+			g, ok := glyph.Cut(s.Ink, r)
+			if !ok {
+				continue // all zero: the slot votes for nothing
+			}
+			c.classify(g, probs[i])
+			boxes[i] = g.Box
+		}
+		d := decode(probs)
+		if q := d.logProb + layoutPrior(row.Len, s.Color); q > res.quality {
+			res.text, res.charConf, res.quality, res.chars = d.text, d.charConf, q, boxes
+			res.outline = row.Outline
+		}
+	}
+	res.conf = geomean(res.charConf)
+	return res
+}
+
+// sureColor is the colour confidence above which the colour alone picks the layout.
+const sureColor = 0.7
+
+// layoutFits reports whether a row of n characters is worth reading on a plate of
+// this colour: a surely green plate is a new-energy one (8), a surely blue, yellow,
+// white or black one is not.
+func layoutFits(n int, col plate.Color, conf float64) bool {
+	if col == plate.ColorUnknown || conf < sureColor {
+		return true
+	}
+	return (n == 8) == (col == plate.ColorGreen)
+}
+
+// layoutPrior nudges the layout choice by colour: green plates carry 8 characters,
+// the others 7.
+func layoutPrior(n int, col plate.Color) float64 {
+	eight := n == 8
+	switch {
+	case col == plate.ColorUnknown:
+		return 0
+	case col == plate.ColorGreen && eight, col != plate.ColorGreen && !eight:
+		return 0.3
+	}
+	return -0.3
+}
+
+func geomean(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range v {
+		s += math.Log(math.Max(1e-6, x))
+	}
+	return math.Exp(s / float64(len(v)))
+}

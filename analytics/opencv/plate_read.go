@@ -1,0 +1,165 @@
+package opencv
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+
+	"gocv.io/x/gocv"
+
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
+)
+
+var errPlateClosed = errors.New("plate onnx: engine closed")
+
+// Read finds the plates inside roi of pic (the empty rectangle means the whole
+// picture), rectifies and reads each one whose height is at least minHeight
+// pixels (0: DefaultPlateMinHeight). It never keeps pic.Pix.
+func (e *PlateONNX) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([]plate.Finding, error) {
+	switch {
+	case e.rec == nil:
+		return nil, errPlateClosed
+	case e.det == nil:
+		return nil, errors.New("plate onnx: plate detector model not configured")
+	}
+	img, err := pictureMat(pic)
+	if err != nil {
+		return nil, fmt.Errorf("plate onnx: %w", err)
+	}
+	defer img.Close()
+	bounds := image.Rect(0, 0, pic.W, pic.H)
+	if roi, err = clipROI(roi, bounds); err != nil {
+		return nil, fmt.Errorf("plate onnx: %w", err)
+	}
+	if minHeight <= 0 {
+		minHeight = DefaultPlateMinHeight
+	}
+	boxes, err := e.detect(img, roi)
+	if err != nil {
+		return nil, fmt.Errorf("plate onnx: detector: %w", err)
+	}
+	var found []plate.Finding
+	for _, b := range boxes {
+		if _, h := quadSize(b.corners); h < float64(minHeight) {
+			continue
+		}
+		if b, err = e.refineBox(img, roi, b); err != nil {
+			return nil, fmt.Errorf("plate onnx: detector: %w", err)
+		}
+		f, err := e.readBox(img, b, bounds)
+		if err != nil {
+			return nil, fmt.Errorf("plate onnx: %w", err)
+		}
+		found = append(found, f)
+	}
+	return found, nil
+}
+
+// clipROI clips roi to the picture; the empty rectangle means all of it.
+func clipROI(roi, bounds image.Rectangle) (image.Rectangle, error) {
+	switch in := roi.Intersect(bounds); {
+	case roi.Empty():
+		return bounds, nil
+	case in.Empty():
+		return in, fmt.Errorf("roi %v: outside the %dx%d picture", roi, bounds.Dx(), bounds.Dy())
+	default:
+		return in, nil
+	}
+}
+
+// detect runs the detector on roi of img and returns the plates in picture pixels.
+func (e *PlateONNX) detect(img gocv.Mat, roi image.Rectangle) ([]plateBox, error) {
+	sub := img.Region(roi)
+	defer sub.Close()
+	boxes, err := e.det.detect(sub)
+	if err != nil {
+		return nil, err
+	}
+	dx, dy := float64(roi.Min.X), float64(roi.Min.Y)
+	for i := range boxes {
+		b := &boxes[i]
+		b.x1, b.y1, b.x2, b.y2 = b.x1+dx, b.y1+dy, b.x2+dx, b.y2+dy
+		for k := range b.corners {
+			b.corners[k].x += dx
+			b.corners[k].y += dy
+		}
+	}
+	return boxes, nil
+}
+
+// refineBox runs the detector again on a square window of e.refine plate
+// widths around b, where the plate fills more of the network input, and
+// returns the plate found there that overlaps b best (b itself when none does,
+// or when the window is not smaller than roi).
+func (e *PlateONNX) refineBox(img gocv.Mat, roi image.Rectangle, b plateBox) (plateBox, error) {
+	side := e.refine * max(b.x2-b.x1, b.y2-b.y1)
+	if e.refine == 0 || side*plateRefineGain > float64(max(roi.Dx(), roi.Dy())) {
+		return b, nil
+	}
+	cx, cy := (b.x1+b.x2)/2, (b.y1+b.y2)/2
+	win := image.Rect(int(cx-side/2), int(cy-side/2), int(math.Ceil(cx+side/2)), int(math.Ceil(cy+side/2))).Intersect(roi)
+	boxes, err := e.detect(img, win)
+	if err != nil {
+		return b, err
+	}
+	best, bestIoU := b, 0.5
+	for _, r := range boxes {
+		if iou := boxIoU(r, b); iou > bestIoU {
+			best, bestIoU = r, iou
+		}
+	}
+	return best, nil
+}
+
+// readBox rectifies, reads and colours one detected plate.
+func (e *PlateONNX) readBox(img gocv.Mat, b plateBox, bounds image.Rectangle) (plate.Finding, error) {
+	crop := rectifyPlate(img, b.corners, e.expandW, e.expandH)
+	defer crop.Close()
+	f, err := e.readCrop(crop, b.double)
+	if err != nil {
+		return f, err
+	}
+	f.Box = image.Rect(int(math.Floor(b.x1)), int(math.Floor(b.y1)), int(math.Ceil(b.x2)), int(math.Ceil(b.y2))).Intersect(bounds)
+	for k, c := range b.corners {
+		f.Corners[k] = image.Pt(int(math.Round(c.x)), int(math.Round(c.y)))
+	}
+	f.DetectConf = b.score
+	return f, nil
+}
+
+// readCrop reads and colours a rectified plate; Crop is a copy of crop.
+func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) {
+	t, err := e.rec.readPlate(crop, double, e.splitRows)
+	if err != nil {
+		return plate.Finding{}, fmt.Errorf("recognizer: %w", err)
+	}
+	f := plate.Finding{Text: string(t.text), CharConf: t.conf, DoubleRow: double, Crop: matPicture(crop)}
+	for _, c := range t.conf {
+		f.Conf += c / float64(len(t.conf))
+	}
+	f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop)
+	return f, err
+}
+
+// Recognize reads a picture that already is a rectified plate. A picture
+// narrower than 2.5× its height is read as a two-row plate. Box and Corners
+// cover the whole picture, DetectConf is 1 and Crop is a copy of it.
+func (e *PlateONNX) Recognize(crop plate.Picture) (plate.Finding, error) {
+	if e.rec == nil {
+		return plate.Finding{}, errPlateClosed
+	}
+	img, err := pictureMat(crop)
+	if err != nil {
+		return plate.Finding{}, fmt.Errorf("plate onnx: %w", err)
+	}
+	defer img.Close()
+	f, err := e.readCrop(img, float64(crop.W) < plateDoubleAspect*float64(crop.H))
+	if err != nil {
+		return f, fmt.Errorf("plate onnx: %w", err)
+	}
+	f.Box = image.Rect(0, 0, crop.W, crop.H)
+	f.Corners = [4]image.Point{{0, 0}, {crop.W, 0}, {crop.W, crop.H}, {0, crop.H}}
+	f.DetectConf = 1
+	return f, nil
+}

@@ -1,0 +1,98 @@
+package opencv
+
+import (
+	"fmt"
+
+	"gocv.io/x/gocv"
+)
+
+// LPRNet input: BGR, (x − 127.5) / 128, 94×24 (/work/shared/models/README.md).
+const (
+	lprnetW     = 94
+	lprnetH     = 24
+	lprnetMean  = 127.5
+	lprnetScale = 1.0 / 128
+)
+
+// plateRecognizer runs an LPRNet-style CTC recogniser. It owns its net.
+type plateRecognizer struct {
+	net    *plateNet
+	chars  []rune // class order, blank last
+	greedy bool   // plain greedy decode instead of the grammar-constrained one
+	// full, top and bottom are the plate grammars compiled for chars.
+	full, top, bottom ctcAutomaton
+}
+
+func newPlateRecognizer(net *plateNet, chars []rune, greedy bool) *plateRecognizer {
+	return &plateRecognizer{net: net, chars: chars, greedy: greedy,
+		full: fullPlateGrammar.compile(chars), top: topRowGrammar.compile(chars), bottom: bottomRowGrammar.compile(chars)}
+}
+
+// textRead is one recognised line of characters.
+type textRead struct {
+	text []rune
+	conf []float64
+}
+
+func (r *plateRecognizer) close() { r.net.close() }
+
+// probs runs the network on img (BGR, any size).
+func (r *plateRecognizer) probs(img gocv.Mat) (ctcProbs, error) {
+	blob := plainBlob(img, lprnetW, lprnetH, lprnetScale, lprnetMean)
+	defer blob.Close()
+	outs, ts, err := r.net.forward(blob)
+	if err != nil {
+		return ctcProbs{}, err
+	}
+	defer closeMats(outs)
+	if len(ts) != 1 {
+		return ctcProbs{}, fmt.Errorf("recogniser: %d outputs %s, want one", len(ts), shapes(ts))
+	}
+	return newCTCProbs(ts[0], len(r.chars))
+}
+
+// read recognises img as one line of characters, constrained by the grammar
+// a unless the recogniser is greedy or no text fits a (then the greedy read is
+// returned).
+func (r *plateRecognizer) read(img gocv.Mat, a ctcAutomaton) (textRead, error) {
+	p, err := r.probs(img)
+	if err != nil {
+		return textRead{}, err
+	}
+	labels, conf := greedyCTC(p)
+	if !r.greedy {
+		if best, ok := grammarCTC(p, a); ok {
+			labels, conf = best, alignConf(p, best)
+		}
+	}
+	out := textRead{text: make([]rune, len(labels)), conf: conf}
+	for i, k := range labels {
+		out.text[i] = r.chars[k]
+	}
+	return out, nil
+}
+
+// readPlate recognises a rectified plate crop; a two-row plate is read as its
+// rows placed side by side (or, in split mode, row by row).
+func (r *plateRecognizer) readPlate(crop gocv.Mat, double, split bool) (textRead, error) {
+	if !double {
+		return r.read(crop, r.full)
+	}
+	top, bottom := plateRows(crop)
+	defer top.Close()
+	defer bottom.Close()
+	if !split {
+		line := sideBySide(top, bottom)
+		defer line.Close()
+		return r.read(line, r.full)
+	}
+	t, err := r.read(top, r.top)
+	if err != nil {
+		return textRead{}, err
+	}
+	b, err := r.read(bottom, r.bottom)
+	if err != nil {
+		return textRead{}, err
+	}
+	return textRead{text: append(t.text, b.text...), conf: append(t.conf, b.conf...)}, nil
+}
