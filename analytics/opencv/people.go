@@ -2,6 +2,7 @@ package opencv
 
 import (
 	"image"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes/analytics"
 )
@@ -54,27 +55,46 @@ type peopleStats struct {
 type confirmation struct {
 	box    analytics.Box
 	person bool
-	score  float64 // the person's HOG score
-	age    int     // frames since HOG last looked
+	score  float64       // the person's HOG score
+	age    int           // frames since HOG last looked
+	at     time.Duration // PTS of the frame HOG looked at
 	used   bool
 }
 
-// How many frames HOG's verdict on a blob is carried along with the blob before
-// HOG looks again. A steadily walking person costs one HOG scan every
-// reverifyEvery frames instead of one each frame; a blob HOG found no person in
-// (a car, a swaying branch, a person HOG cannot see yet) is looked at every
-// recheckEvery frames, so a person it missed is still found one frame later at
-// most. A blob that changes shape (people meeting or parting) is scanned at once.
+// How long HOG's verdict on a blob is carried along with the blob before HOG
+// looks again. A steadily walking person costs one HOG scan a second instead of
+// one each frame; a blob HOG found no person in (a car, a swaying branch, a
+// person HOG cannot see yet) is looked at again after 0.4 s, so a person it
+// missed is found that much later at most. A blob that changes shape (people
+// meeting or parting) is scanned at once. The intervals are times, not frame
+// counts, so that HOG costs the same per second at any analysis rate; at the
+// default 5 fps they are every 5th and every 2nd frame, and frames without
+// timestamps (PTS not advancing) count as 5 fps.
 const (
+	reverifyAfter = time.Second
+	recheckAfter  = 400 * time.Millisecond
+	// carrySlack absorbs timestamp jitter: a verdict due at 1 s is renewed
+	// on a frame at 0.98 s.
+	carrySlack = 50 * time.Millisecond
+	// reverifyEvery and recheckEvery are the same at 5 fps, in frames.
 	reverifyEvery = 5
 	recheckEvery  = 2
 )
 
-func (c *confirmation) carriedFor() int {
-	if c.person {
-		return reverifyEvery
+// stale tells whether the verdict is too old to carry to a frame at pts.
+func (c *confirmation) stale(pts time.Duration) bool {
+	if pts <= c.at { // no usable timestamps: count frames
+		every := recheckEvery
+		if c.person {
+			every = reverifyEvery
+		}
+		return c.age+1 >= every
 	}
-	return recheckEvery
+	after := recheckAfter
+	if c.person {
+		after = reverifyAfter
+	}
+	return pts-c.at >= after-carrySlack
 }
 
 // NewPeople returns a People classifier.
@@ -119,8 +139,8 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 	p.stats.frames++
 	for _, b := range blobs {
 		p.stats.blobs++
-		if c := p.reuse(b.Box); c != nil {
-			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1})
+		if c := p.reuse(b.Box, f.PTS); c != nil {
+			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1, at: c.at})
 			switch {
 			case c.person:
 				out = append(out, analytics.Detection{Class: "person", Score: c.score, Box: b.Box})
@@ -139,9 +159,9 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 		dets := p.classify(b, blob, hits, f.Width, f.Height)
 		switch {
 		case len(dets) == 1 && dets[0].Class == "person" && dets[0].Box == b.Box:
-			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score})
+			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score, at: f.PTS})
 		case !hasPerson(dets):
-			next = append(next, confirmation{box: b.Box})
+			next = append(next, confirmation{box: b.Box, at: f.PTS})
 		}
 		out = append(out, dets...)
 	}
@@ -160,12 +180,12 @@ func hasPerson(dets []analytics.Detection) bool {
 }
 
 // reuse returns the last frame's verdict on the blob box continues, if it is
-// fresh enough: the same size within a quarter and a centre at most one box
-// width (and half a box height) away. Each verdict serves one blob.
-func (p *People) reuse(box analytics.Box) *confirmation {
+// fresh enough at pts: the same size within a quarter and a centre at most one
+// box width (and half a box height) away. Each verdict serves one blob.
+func (p *People) reuse(box analytics.Box, pts time.Duration) *confirmation {
 	for i := range p.recent {
 		c := &p.recent[i]
-		if c.used || c.age+1 >= c.carriedFor() {
+		if c.used || c.stale(pts) {
 			continue
 		}
 		hr, wr := box.H()/c.box.H(), box.W()/c.box.W()
