@@ -2,7 +2,6 @@ package opencv
 
 import (
 	"image"
-	"time"
 
 	"github.com/sharpeyes/sharpeyes/analytics"
 )
@@ -55,46 +54,27 @@ type peopleStats struct {
 type confirmation struct {
 	box    analytics.Box
 	person bool
-	score  float64       // the person's HOG score
-	age    int           // frames since HOG last looked
-	at     time.Duration // PTS of the frame HOG looked at
+	score  float64 // the person's HOG score
+	age    int     // frames since HOG last looked
 	used   bool
 }
 
-// How long HOG's verdict on a blob is carried along with the blob before HOG
-// looks again. A steadily walking person costs one HOG scan a second instead of
-// one each frame; a blob HOG found no person in (a car, a swaying branch, a
-// person HOG cannot see yet) is looked at again after 0.4 s, so a person it
-// missed is found that much later at most. A blob that changes shape (people
-// meeting or parting) is scanned at once. The intervals are times, not frame
-// counts, so that HOG costs the same per second at any analysis rate; at the
-// default 5 fps they are every 5th and every 2nd frame, and frames without
-// timestamps (PTS not advancing) count as 5 fps.
+// How many frames HOG's verdict on a blob is carried along with the blob before
+// HOG looks again. A steadily walking person costs one HOG scan every
+// reverifyEvery frames instead of one each frame; a blob HOG found no person in
+// (a car, a swaying branch, a person HOG cannot see yet) is looked at every
+// recheckEvery frames, so a person it missed is still found one frame later at
+// most. A blob that changes shape (people meeting or parting) is scanned at once.
 const (
-	reverifyAfter = time.Second
-	recheckAfter  = 400 * time.Millisecond
-	// carrySlack absorbs timestamp jitter: a verdict due at 1 s is renewed
-	// on a frame at 0.98 s.
-	carrySlack = 50 * time.Millisecond
-	// reverifyEvery and recheckEvery are the same at 5 fps, in frames.
 	reverifyEvery = 5
 	recheckEvery  = 2
 )
 
-// stale tells whether the verdict is too old to carry to a frame at pts.
-func (c *confirmation) stale(pts time.Duration) bool {
-	if pts <= c.at { // no usable timestamps: count frames
-		every := recheckEvery
-		if c.person {
-			every = reverifyEvery
-		}
-		return c.age+1 >= every
-	}
-	after := recheckAfter
+func (c *confirmation) carriedFor() int {
 	if c.person {
-		after = reverifyAfter
+		return reverifyEvery
 	}
-	return pts-c.at >= after-carrySlack
+	return recheckEvery
 }
 
 // NewPeople returns a People classifier.
@@ -139,8 +119,8 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 	p.stats.frames++
 	for _, b := range blobs {
 		p.stats.blobs++
-		if c := p.reuse(b.Box, f.PTS); c != nil {
-			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1, at: c.at})
+		if c := p.reuse(b.Box); c != nil {
+			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1})
 			switch {
 			case c.person:
 				out = append(out, analytics.Detection{Class: "person", Score: c.score, Box: b.Box})
@@ -159,9 +139,9 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 		dets := p.classify(b, blob, hits, f.Width, f.Height)
 		switch {
 		case len(dets) == 1 && dets[0].Class == "person" && dets[0].Box == b.Box:
-			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score, at: f.PTS})
+			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score})
 		case !hasPerson(dets):
-			next = append(next, confirmation{box: b.Box, at: f.PTS})
+			next = append(next, confirmation{box: b.Box})
 		}
 		out = append(out, dets...)
 	}
@@ -180,12 +160,12 @@ func hasPerson(dets []analytics.Detection) bool {
 }
 
 // reuse returns the last frame's verdict on the blob box continues, if it is
-// fresh enough at pts: the same size within a quarter and a centre at most one
-// box width (and half a box height) away. Each verdict serves one blob.
-func (p *People) reuse(box analytics.Box, pts time.Duration) *confirmation {
+// fresh enough: the same size within a quarter and a centre at most one box
+// width (and half a box height) away. Each verdict serves one blob.
+func (p *People) reuse(box analytics.Box) *confirmation {
 	for i := range p.recent {
 		c := &p.recent[i]
-		if c.used || c.stale(pts) {
+		if c.used || c.age+1 >= c.carriedFor() {
 			continue
 		}
 		hr, wr := box.H()/c.box.H(), box.W()/c.box.W()

@@ -3,7 +3,6 @@ package opencv
 import (
 	"image"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -78,45 +77,17 @@ func TestPeopleReusesConfirmations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9}}}
-			c := p.reuse(tc.box, 0)
+			c := p.reuse(tc.box)
 			require.Equal(t, tc.reuse, c != nil)
 			if c != nil {
-				require.Nil(t, p.reuse(tc.box, 0), "a confirmation serves one blob")
+				require.Nil(t, p.reuse(tc.box), "a confirmation serves one blob")
 			}
 		})
 	}
-	// Frames without timestamps: counted as 5 fps.
 	p := &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9, age: reverifyEvery - 1}}}
-	require.Nil(t, p.reuse(walker(1), 0), "stale confirmations make HOG look again")
+	require.Nil(t, p.reuse(walker(1)), "stale confirmations make HOG look again")
 	p = &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9, age: reverifyEvery - 2}}}
-	require.NotNil(t, p.reuse(walker(1), 0), "a person's confirmation lasts reverifyEvery frames")
+	require.NotNil(t, p.reuse(walker(1)), "a person's confirmation lasts reverifyEvery frames")
 	p = &People{recent: []confirmation{{box: walker(0), age: recheckEvery - 1}}}
-	require.Nil(t, p.reuse(walker(1), 0), "a blob without a person is looked at again sooner")
-}
-
-// TestPeopleCarriesVerdictsForATime: with timestamps, a verdict lasts the same
-// time at any frame rate, so HOG costs the same per second at 5 or 10 fps.
-func TestPeopleCarriesVerdictsForATime(t *testing.T) {
-	box := analytics.Box{X1: 0.2, Y1: 0.4, X2: 0.25, Y2: 0.64}
-	const at = 10 * time.Second
-	for _, tc := range []struct {
-		name   string
-		person bool
-		age    int // frames since HOG looked, ignored with timestamps
-		pts    time.Duration
-		fresh  bool
-	}{
-		{"person, 0.8 s later (4 frames at 5 fps)", true, 3, at + 800*time.Millisecond, true},
-		{"person, 0.9 s later (9 frames at 10 fps)", true, 8, at + 900*time.Millisecond, true},
-		{"person, 1 s later", true, 4, at + time.Second, false},
-		{"person, just under 1 s: jitter", true, 4, at + 980*time.Millisecond, false},
-		{"no person, 0.3 s later (3 frames at 10 fps)", false, 2, at + 300*time.Millisecond, true},
-		{"no person, 0.4 s later", false, 1, at + 400*time.Millisecond, false},
-		{"timestamps went back (new session): frames count", true, 2, at - time.Second, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := &People{recent: []confirmation{{box: box, person: tc.person, age: tc.age, at: at}}}
-			require.Equal(t, tc.fresh, p.reuse(box, tc.pts) != nil)
-		})
-	}
+	require.Nil(t, p.reuse(walker(1)), "a blob without a person is looked at again sooner")
 }
