@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"image"
 	"io"
 	"slices"
 	"strings"
@@ -42,8 +41,8 @@ func checkColours(ctx context.Context, sets []dataSet) ([]colourCheck, error) {
 				if tp.Color == plate.ColorUnknown {
 					continue
 				}
-				sub, ok := cropPicture(pic, tp.Box)
-				if !ok {
+				sub := pic.Crop(tp.Box)
+				if !sub.Valid() {
 					continue
 				}
 				got, _ := plate.ClassifyColor(sub)
@@ -68,21 +67,6 @@ func (c *colourCheck) add(want, got plate.Color) {
 		c.Confusion[want.String()] = map[string]int{}
 	}
 	c.Confusion[want.String()][got.String()]++
-}
-
-// cropPicture copies r (clipped to the picture) out of p; false when nothing
-// is left.
-func cropPicture(p plate.Picture, r image.Rectangle) (plate.Picture, bool) {
-	r = r.Intersect(image.Rect(0, 0, p.W, p.H))
-	if r.Empty() {
-		return plate.Picture{}, false
-	}
-	out := plate.Picture{W: r.Dx(), H: r.Dy(), Pix: make([]byte, 0, r.Dx()*r.Dy()*3)}
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := (y*p.W + r.Min.X) * 3
-		out.Pix = append(out.Pix, p.Pix[row:row+r.Dx()*3]...)
-	}
-	return out, true
 }
 
 func printColourChecks(w io.Writer, cs []colourCheck) {

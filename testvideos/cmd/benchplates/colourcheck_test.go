@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"image"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,18 +34,4 @@ func TestCheckColours(t *testing.T) {
 	require.Equal(t, 2, c.Plates)
 	require.Equal(t, 1, c.Correct)
 	require.Equal(t, map[string]map[string]int{plate.ColorYellow.String(): {plate.ColorWhite.String(): 1}}, c.Confusion)
-}
-
-func TestCropPicture(t *testing.T) {
-	p := plate.Picture{W: 4, H: 3, Pix: make([]byte, 4*3*3)}
-	for i := range p.Pix {
-		p.Pix[i] = byte(i)
-	}
-	sub, ok := cropPicture(p, image.Rect(1, 1, 3, 5)) // clipped at the bottom
-	require.True(t, ok)
-	require.Equal(t, 2, sub.W)
-	require.Equal(t, 2, sub.H)
-	require.Equal(t, []byte{15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32}, sub.Pix)
-	_, ok = cropPicture(p, image.Rect(5, 5, 8, 8))
-	require.False(t, ok)
 }
