@@ -85,13 +85,14 @@ type medianBackground struct {
 	spread    gocv.Mat // per pixel, follows four times its distance from fast, one level a frame
 	moving    gocv.Mat // the mask before the shadow test
 	enclose   gocv.Mat // structuring element of restoreEnclosed
+	scratch   gocv.Mat // restoreEnclosed's working memory
 }
 
 func newMedianBackground(threshold, pixels int) *medianBackground {
 	return &medianBackground{
 		threshold: threshold, maxMoving: int(medianResetShare * float64(pixels)),
 		grey: gocv.NewMat(), fast: gocv.NewMat(), slow: gocv.NewMat(), colour: gocv.NewMat(),
-		spread: gocv.NewMat(), moving: gocv.NewMat(),
+		spread: gocv.NewMat(), moving: gocv.NewMat(), scratch: gocv.NewMat(),
 		enclose: gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(shadowEncloseW, shadowEncloseH)),
 	}
 }
@@ -123,13 +124,14 @@ func (b *medianBackground) apply(img gocv.Mat, fg *gocv.Mat) error {
 		return nil
 	}
 	fg.CopyTo(&b.moving)
+	var box [4]C.int // around the cleared pixels
 	cleared := C.se_median_shadows(unsafe.Pointer(img.Ptr()), unsafe.Pointer(b.colour.Ptr()), unsafe.Pointer(fg.Ptr()),
-		shadowTauLow, shadowTauHigh, shadowChroma, C.int(step))
+		shadowTauLow, shadowTauHigh, shadowChroma, C.int(step), &box[0])
 	if cleared < 0 {
 		return errors.New("median background: the colour picture does not fit the model")
 	}
 	if cleared > 0 {
-		b.restoreEnclosed(fg)
+		return b.restoreEnclosed(fg, image.Rect(int(box[0]), int(box[1]), int(box[2])+1, int(box[3])+1))
 	}
 	return nil
 }
@@ -138,9 +140,17 @@ func (b *medianBackground) apply(img gocv.Mat, fg *gocv.Mat) error {
 // an object: grey clothes on grey ground pass the shadow test too, but they lie
 // between the head and the legs, while a cast shadow reaches out beside the
 // object. A tall closing of the object pixels bridges the first, not the second.
-func (b *medianBackground) restoreEnclosed(fg *gocv.Mat) {
-	gocv.MorphologyEx(*fg, fg, gocv.MorphClose, b.enclose)
-	gocv.BitwiseAnd(*fg, b.moving, fg)
+// The closing runs only near r, which holds the cleared pixels: the rest of
+// the mask cannot change.
+func (b *medianBackground) restoreEnclosed(fg *gocv.Mat, r image.Rectangle) error {
+	if r.Empty() {
+		return nil
+	}
+	if C.se_median_restore(unsafe.Pointer(fg.Ptr()), unsafe.Pointer(b.moving.Ptr()), unsafe.Pointer(b.enclose.Ptr()),
+		unsafe.Pointer(b.scratch.Ptr()), C.int(r.Min.X), C.int(r.Min.Y), C.int(r.Max.X-1), C.int(r.Max.Y-1)) < 0 {
+		return errors.New("median background: the mask does not fit the model")
+	}
+	return nil
 }
 
 // bootstrap keeps every medianBootEvery-th picture and, once it has
@@ -222,7 +232,7 @@ func planesMedian(planes []byte, k int, spread bool) (med, spr []byte) {
 }
 
 func (b *medianBackground) close() {
-	for _, m := range []*gocv.Mat{&b.grey, &b.fast, &b.slow, &b.colour, &b.spread, &b.moving, &b.enclose} {
+	for _, m := range []*gocv.Mat{&b.grey, &b.fast, &b.slow, &b.colour, &b.spread, &b.moving, &b.enclose, &b.scratch} {
 		_ = m.Close()
 	}
 }

@@ -1,10 +1,19 @@
 // The running-median background update: one pass over the pixels instead of the
 // chain of OpenCV calls it would take.
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "median_shim.h"
+
+// SE_CLONES marks the whole-picture passes: not inlined (GCC does not
+// vectorise them inside a try block) and compiled for AVX2 too, chosen at run
+// time where the CPU has it.
+#define SE_CLONES __attribute__((noinline, target_clones("avx2", "default")))
 
 static bool fits(const cv::Mat &m, const cv::Mat &like) {
 	return m.type() == CV_8UC1 && m.size() == like.size() && m.isContinuous();
@@ -12,7 +21,7 @@ static bool fits(const cv::Mat &m, const cv::Mat &like) {
 
 // update is se_median_apply's pass over the pixels, on its own so that GCC
 // vectorises it (inlined into the try block it does not); the Mats are distinct.
-__attribute__((noinline)) static void update(int n, const uint8_t *__restrict g, uint8_t *__restrict fa, uint8_t *__restrict sl,
+SE_CLONES static void update(int n, const uint8_t *__restrict g, uint8_t *__restrict fa, uint8_t *__restrict sl,
 	uint8_t *__restrict va, uint8_t *__restrict f, uint8_t thr, uint8_t st, uint8_t ls) {
 	// Unsigned saturating arithmetic and no branches, so the compiler vectorises it.
 	for (int i = 0; i < n; i++) {
@@ -58,26 +67,22 @@ int se_median_apply(void *greyp, void *fastp, void *slowp, void *spreadp, void *
 	}
 }
 
-int se_median_shadows(void *bgrp, void *colourp, void *fgp, int tau_lo, int tau_hi, int chroma, int step) {
-	try {
-		const cv::Mat &bgr = *static_cast<cv::Mat *>(bgrp);
-		cv::Mat &colour = *static_cast<cv::Mat *>(colourp);
-		cv::Mat &fg = *static_cast<cv::Mat *>(fgp);
-		if (bgr.type() != CV_8UC3 || !bgr.isContinuous() || colour.type() != CV_8UC3 || colour.size() != bgr.size() ||
-			!colour.isContinuous() || !fits(fg, bgr) || tau_lo < 0 || tau_hi > 100 || tau_lo >= tau_hi || chroma < 0 || chroma > 255 ||
-			step < 1 || step > 255) {
-			return -1;
-		}
-		const int n = static_cast<int>(bgr.total());
-		const uint8_t *__restrict in = bgr.ptr<uint8_t>();
-		uint8_t *__restrict bg = colour.ptr<uint8_t>();
-		uint8_t *__restrict f = fg.ptr<uint8_t>();
-		// The brightness distortion a = <I,B>/<B,B> of Horprasert et al. (1999),
-		// as in OpenCV's MOG2: a shadow is the ground's colour B dimmed, aB with
-		// a < 1, give or take chroma levels scaled by a. Integer maths on squares.
-		const int64_t lo = tau_lo, hi = tau_hi, c2 = static_cast<int64_t>(chroma) * chroma;
-		int cleared = 0;
-		for (int i = 0; i < n; i++) {
+// clear_shadows is se_median_shadows' test, pixel by pixel over the moving
+// ones; it widens box (x0, y0, x1, y1, inclusive) around the pixels it clears.
+__attribute__((noinline)) static int clear_shadows(int cols, int rows, const uint8_t *__restrict in,
+	const uint8_t *__restrict bg, uint8_t *__restrict f, int64_t lo, int64_t hi, int64_t c2, int *box) {
+	int cleared = 0;
+	for (int y = 0; y < rows; y++) {
+		for (int x = 0; x < cols; x++) {
+			const int i = y * cols + x;
+			if (x + 8 <= cols) {
+				uint64_t eight;
+				std::memcpy(&eight, f + i, 8);
+				if (eight == 0) { // most of a picture is still: skip it eight pixels at a time
+					x += 7;
+					continue;
+				}
+			}
 			if (!f[i]) {
 				continue;
 			}
@@ -97,16 +102,191 @@ int se_median_shadows(void *bgrp, void *colourp, void *fgp, int tau_lo, int tau_
 			if ((i2 * b2 - dot * dot) * b2 <= c2 * dot * dot) {
 				f[i] = 0;
 				cleared++;
+				box[0] = x < box[0] ? x : box[0];
+				box[1] = y < box[1] ? y : box[1];
+				box[2] = x > box[2] ? x : box[2];
+				box[3] = y > box[3] ? y : box[3];
 			}
 		}
-		const uint8_t st = static_cast<uint8_t>(step);
-		const int m = 3 * n;
-		for (int i = 0; i < m; i++) {
-			const uint8_t v = in[i], b = bg[i];
-			const uint8_t up = v > b ? v - b : 0, down = b > v ? b - v : 0;
-			bg[i] = b + (up < st ? up : st) - (down < st ? down : st);
+	}
+	return cleared;
+}
+
+// follow moves every byte of bg at most st levels towards in; on its own so
+// that GCC vectorises it (inside a try block it does not).
+SE_CLONES static void follow(int n, const uint8_t *__restrict in, uint8_t *__restrict bg, uint8_t st) {
+	for (int i = 0; i < n; i++) {
+		const uint8_t v = in[i], b = bg[i];
+		const uint8_t up = v > b ? v - b : 0, down = b > v ? b - v : 0;
+		bg[i] = b + (up < st ? up : st) - (down < st ? down : st);
+	}
+}
+
+int se_median_shadows(void *bgrp, void *colourp, void *fgp, int tau_lo, int tau_hi, int chroma, int step, int *box) {
+	try {
+		const cv::Mat &bgr = *static_cast<cv::Mat *>(bgrp);
+		cv::Mat &colour = *static_cast<cv::Mat *>(colourp);
+		cv::Mat &fg = *static_cast<cv::Mat *>(fgp);
+		if (bgr.type() != CV_8UC3 || !bgr.isContinuous() || colour.type() != CV_8UC3 || colour.size() != bgr.size() ||
+			!colour.isContinuous() || !fits(fg, bgr) || tau_lo < 0 || tau_hi > 100 || tau_lo >= tau_hi || chroma < 0 || chroma > 255 ||
+			step < 1 || step > 255) {
+			return -1;
 		}
+		// The brightness distortion a = <I,B>/<B,B> of Horprasert et al. (1999),
+		// as in OpenCV's MOG2: a shadow is the ground's colour B dimmed, aB with
+		// a < 1, give or take chroma levels scaled by a. Integer maths on squares.
+		box[0] = bgr.cols, box[1] = bgr.rows, box[2] = -1, box[3] = -1;
+		const int cleared = clear_shadows(bgr.cols, bgr.rows, bgr.ptr<uint8_t>(), colour.ptr<uint8_t>(), fg.ptr<uint8_t>(),
+			tau_lo, tau_hi, static_cast<int64_t>(chroma) * chroma, box);
+		follow(static_cast<int>(3 * bgr.total()), bgr.ptr<uint8_t>(), colour.ptr<uint8_t>(), static_cast<uint8_t>(step));
 		return cleared;
+	} catch (...) {
+		return -1;
+	}
+}
+
+// half_widths describes a structuring element whose every row is empty or one
+// run centred on the anchor column (OpenCV's ellipse and cross, a rectangle of
+// odd width): hw[r] is row r's half-width, -1 for an empty row. It returns
+// false for any other element.
+static bool half_widths(const cv::Mat &kernel, std::vector<int> &hw) {
+	const int c = kernel.cols / 2;
+	hw.assign(kernel.rows, -1);
+	for (int y = 0; y < kernel.rows; y++) {
+		const uint8_t *row = kernel.ptr<uint8_t>(y);
+		int x0 = 0;
+		while (x0 < kernel.cols && !row[x0]) {
+			x0++;
+		}
+		int x1 = x0;
+		while (x1 < kernel.cols && row[x1]) {
+			x1++;
+		}
+		for (int x = x1; x < kernel.cols; x++) {
+			if (row[x]) {
+				return false;
+			}
+		}
+		if (x0 == x1) {
+			continue;
+		}
+		if (c - x0 != x1 - 1 - c) {
+			return false;
+		}
+		hw[y] = c - x0;
+	}
+	return true;
+}
+
+// pick is the dilation's (max) or the erosion's (min) choice of two values.
+template <bool grow> static inline uint8_t pick(uint8_t a, uint8_t b) {
+	return grow ? (a > b ? a : b) : (a < b ? a : b);
+}
+
+// widen writes into out each pixel of in combined with its left and right
+// neighbours, over rows of cols (beyond a row's ends: nothing, as OpenCV's
+// border): one pass over the whole plane, then each row's two ends again.
+template <bool grow> static inline void widen(const uint8_t *__restrict in, uint8_t *__restrict out, int cols, int rows) {
+	const size_t n = static_cast<size_t>(cols) * rows;
+	if (cols == 1) {
+		std::copy(in, in + n, out);
+		return;
+	}
+	for (size_t i = 1; i + 1 < n; i++) {
+		out[i] = pick<grow>(pick<grow>(in[i - 1], in[i]), in[i + 1]);
+	}
+	for (size_t y = 0; y < static_cast<size_t>(rows); y++) {
+		const size_t l = y * cols, r = l + cols - 1;
+		out[l] = pick<grow>(in[l], in[l + 1]);
+		out[r] = pick<grow>(in[r - 1], in[r]);
+	}
+}
+
+// fold combines acc with other, byte by byte.
+template <bool grow> static inline void fold(uint8_t *__restrict acc, const uint8_t *__restrict other, size_t n) {
+	for (size_t i = 0; i < n; i++) {
+		acc[i] = pick<grow>(acc[i], other[i]);
+	}
+}
+
+SE_CLONES static void widen_max(const uint8_t *__restrict in, uint8_t *__restrict out, int cols, int rows) {
+	widen<true>(in, out, cols, rows);
+}
+SE_CLONES static void widen_min(const uint8_t *__restrict in, uint8_t *__restrict out, int cols, int rows) {
+	widen<false>(in, out, cols, rows);
+}
+SE_CLONES static void fold_max(uint8_t *__restrict acc, const uint8_t *__restrict other, size_t n) { fold<true>(acc, other, n); }
+SE_CLONES static void fold_min(uint8_t *__restrict acc, const uint8_t *__restrict other, size_t n) { fold<false>(acc, other, n); }
+
+// morph_rows dilates (grow) or erodes src into dst (cols × rows, 8-bit,
+// continuous) by the element of half-widths hw: the plane widened once per
+// half-width into wide (room for the widest half-width's planes), then, for
+// each row of the element, the widened plane shifted by that row folded into
+// dst. About 2 × the widest half-width + the element's height operations a
+// pixel, where a general element costs its area.
+template <bool grow>
+static void morph_rows(const uint8_t *src, uint8_t *dst, int cols, int rows, const std::vector<int> &hw, uint8_t *wide) {
+	const int kh = static_cast<int>(hw.size()), cy = kh / 2;
+	const int widest = *std::max_element(hw.begin(), hw.end());
+	const size_t plane = static_cast<size_t>(cols) * rows;
+	const auto widened = [&](int k) { return k == 0 ? src : wide + plane * (k - 1); };
+	for (int k = 1; k <= widest; k++) {
+		(grow ? widen_max : widen_min)(widened(k - 1), wide + plane * (k - 1), cols, rows);
+	}
+	std::fill(dst, dst + plane, grow ? 0 : 255);
+	for (int r = 0; r < kh; r++) {
+		// Output row y takes widened row y + r - cy, where that row exists.
+		const int shift = r - cy, y0 = std::max(0, -shift), y1 = std::min(rows, rows - shift);
+		if (hw[r] < 0 || y0 >= y1) {
+			continue;
+		}
+		(grow ? fold_max : fold_min)(dst + static_cast<size_t>(y0) * cols, widened(hw[r]) + static_cast<size_t>(y0 + shift) * cols,
+			static_cast<size_t>(y1 - y0) * cols);
+	}
+}
+
+int se_median_restore(void *fgp, void *movingp, void *kernelp, void *scratchp, int x0, int y0, int x1, int y1) {
+	try {
+		cv::Mat &fg = *static_cast<cv::Mat *>(fgp);
+		const cv::Mat &moving = *static_cast<cv::Mat *>(movingp);
+		const cv::Mat &kernel = *static_cast<cv::Mat *>(kernelp);
+		cv::Mat &scratch = *static_cast<cv::Mat *>(scratchp);
+		if (!fits(moving, fg) || kernel.empty() || kernel.type() != CV_8UC1) {
+			return -1;
+		}
+		// Closing reaches a kernel's size from a pixel (dilation, then erosion).
+		const int rx = kernel.cols - kernel.cols / 2, ry = kernel.rows - kernel.rows / 2;
+		const cv::Rect area = cv::Rect(cv::Point(x0 - 2 * rx, y0 - 2 * ry), cv::Point(x1 + 2 * rx + 1, y1 + 2 * ry + 1)) &
+			cv::Rect(0, 0, fg.cols, fg.rows);
+		if (area.empty()) {
+			return 0;
+		}
+		// The closing works on a copy, so it sees nothing outside the area:
+		// the edges fill as at the picture's edges, which changes no cleared
+		// pixel (they lie two kernel radii inside) and, since closing only
+		// adds, clears none.
+		std::vector<int> hw;
+		if (!half_widths(kernel, hw)) {
+			cv::Mat roi = fg(area).clone();
+			cv::morphologyEx(roi, roi, cv::MORPH_CLOSE, kernel);
+			cv::Mat out = fg(area);
+			cv::bitwise_and(roi, moving(area), out);
+			return 0;
+		}
+		// Scratch, kept between calls: the copy, the dilation, the widened rows.
+		const size_t plane = area.area();
+		const size_t need = plane * (2 + *std::max_element(hw.begin(), hw.end()));
+		if (scratch.empty() || scratch.total() < need) {
+			scratch.create(1, static_cast<int>(need), CV_8UC1);
+		}
+		uint8_t *copy = scratch.ptr<uint8_t>(), *grown = copy + plane, *wide = grown + plane;
+		cv::Mat roi(area.size(), CV_8UC1, copy);
+		fg(area).copyTo(roi);
+		morph_rows<true>(copy, grown, area.width, area.height, hw, wide);
+		morph_rows<false>(grown, copy, area.width, area.height, hw, wide);
+		cv::Mat out = fg(area);
+		cv::bitwise_and(roi, moving(area), out);
+		return 0;
 	} catch (...) {
 		return -1;
 	}

@@ -26,8 +26,18 @@ int se_median_apply(void *grey, void *fast, void *slow, void *spread, void *fg, 
 // bgr) dimmed to between tau_lo and tau_hi percent of its brightness, give or
 // take chroma levels (scaled like the brightness): the ground in the shade. It
 // then moves every pixel of colour step levels per channel towards bgr. It
-// returns the number of pixels it cleared, or -1 when the Mats do not fit.
-int se_median_shadows(void *bgr, void *colour, void *fg, int tau_lo, int tau_hi, int chroma, int step);
+// returns the number of pixels it cleared, or -1 when the Mats do not fit, and
+// writes the smallest box holding them into box (x0, y0, x1, y1, inclusive;
+// x1 < x0 when none).
+int se_median_shadows(void *bgr, void *colour, void *fg, int tau_lo, int tau_hi, int chroma, int step, int *box);
+
+// se_median_restore closes fg (a cv::Mat*, 8-bit, one channel) with kernel (a
+// cv::Mat*, 8-bit) and keeps only what moving (a cv::Mat* like fg) has set:
+// the pixels a shadow test cleared that the object encloses come back. Only
+// pixels inside the box (x0, y0, x1, y1, inclusive) can change; the work stays
+// near it. scratch (a cv::Mat*) is working memory kept between calls. It
+// returns 0, or -1 when the Mats do not fit.
+int se_median_restore(void *fg, void *moving, void *kernel, void *scratch, int x0, int y0, int x1, int y1);
 
 // se_planes_median reads k pictures of n bytes each, back to back in planes
 // (which it reorders), and writes each byte's median over the pictures into

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gocv.io/x/gocv"
 
 	"github.com/sharpeyes/sharpeyes/analytics"
 )
@@ -183,6 +184,142 @@ func BenchmarkStartMedian(b *testing.B) {
 	b.Run("sort", func(b *testing.B) {
 		for b.Loop() {
 			sortMedian(pics)
+		}
+	})
+}
+
+// TestRestoreEnclosedNearBox: closing only near the cleared pixels, by the
+// ellipse's rectangles, gives the mask that OpenCV's closing of the whole
+// picture by the ellipse gives, with the cleared pixels anywhere, against the
+// picture's edges too.
+func TestRestoreEnclosedNearBox(t *testing.T) {
+	const w, h = 160, 90
+	rng := uint32(11)
+	rand := func(n int) int {
+		rng = rng*1664525 + 1013904223
+		return int(rng>>8) % n
+	}
+	b := newMedianBackground(DefaultMotionGreyThreshold, w*h)
+	defer b.close()
+	for trial := range 40 {
+		moving := make([]byte, w*h)
+		for range 1 + rand(4) { // people-sized blocks with holes
+			x0, y0 := rand(w), rand(h)
+			for y := y0; y < min(h, y0+10+rand(30)); y++ {
+				for x := x0; x < min(w, x0+4+rand(12)); x++ {
+					if rand(5) > 0 {
+						moving[y*w+x] = 255
+					}
+				}
+			}
+		}
+		fg := slices.Clone(moving)
+		cleared := image.Rectangle{}
+		if trial%4 == 3 { // everything moving, a sparse part cleared: the bare closing
+			sparse := 8 + rand(60) // one pixel in this many: the closing neither empty nor full
+			for i := range moving {
+				moving[i], fg[i] = 255, 0
+				if rand(sparse) == 0 {
+					fg[i] = 255
+				}
+			}
+			cleared = image.Rect(0, 0, w, h)
+		}
+		for range 1 + rand(3) { // shadow-test clearings in clusters
+			cx, cy := rand(w), rand(h)
+			for range 30 {
+				x, y := min(w-1, cx+rand(12)), min(h-1, cy+rand(20))
+				if fg[y*w+x] != 0 {
+					fg[y*w+x] = 0
+					cleared = cleared.Union(image.Rect(x, y, x+1, y+1))
+				}
+			}
+		}
+		want := matOf(t, fg, w, h)
+		defer want.Close()
+		mov := matOf(t, moving, w, h)
+		defer mov.Close()
+		gocv.MorphologyEx(want, &want, gocv.MorphClose, b.enclose)
+		gocv.BitwiseAnd(want, mov, &want)
+
+		got := matOf(t, fg, w, h)
+		defer got.Close()
+		mov.CopyTo(&b.moving)
+		require.NoError(t, b.restoreEnclosed(&got, cleared))
+		wantPix, err := want.DataPtrUint8()
+		require.NoError(t, err)
+		gotPix, err := got.DataPtrUint8()
+		require.NoError(t, err)
+		differ := 0
+		for i := range wantPix {
+			if wantPix[i] != gotPix[i] {
+				differ++
+			}
+		}
+		require.Zero(t, differ, "trial %d, cleared in %v: pixels unlike the whole-picture closing", trial, cleared)
+	}
+}
+
+// matOf returns a w×h one-channel Mat holding a copy of pix.
+func matOf(t testing.TB, pix []byte, w, h int) gocv.Mat {
+	t.Helper()
+	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, slices.Clone(pix))
+	require.NoError(t, err)
+	return m
+}
+
+// BenchmarkRestoreEnclosed: giving back enclosed shadow pixels on a 320×180
+// mask with four people and a shadow beside one, by OpenCV's elliptic
+// closing of the whole picture (the baseline) against the closing near the
+// cleared pixels by the ellipse's rectangles.
+func BenchmarkRestoreEnclosed(b *testing.B) {
+	defer SetThreads(SetThreads(1))
+	const w, h = 320, 180
+	moving := make([]byte, w*h)
+	for _, p := range []image.Rectangle{image.Rect(40, 60, 52, 100), image.Rect(150, 30, 160, 62), image.Rect(200, 100, 216, 150), image.Rect(290, 120, 302, 170)} {
+		for y := p.Min.Y; y < p.Max.Y; y++ {
+			for x := p.Min.X; x < p.Max.X; x++ {
+				moving[y*w+x] = 255
+			}
+		}
+	}
+	fg := slices.Clone(moving)
+	cleared := image.Rect(204, 120, 230, 150) // grey trousers and a shadow beside them
+	for y := cleared.Min.Y; y < cleared.Max.Y; y++ {
+		for x := cleared.Min.X; x < cleared.Max.X; x++ {
+			fg[y*w+x] = 0
+		}
+	}
+	bg := newMedianBackground(DefaultMotionGreyThreshold, w*h)
+	defer bg.close()
+	mov := matOf(b, moving, w, h)
+	defer mov.Close()
+	mov.CopyTo(&bg.moving)
+	m := matOf(b, fg, w, h)
+	defer m.Close()
+	orig := m.Clone()
+	defer orig.Close()
+	b.Run("ellipse-whole", func(b *testing.B) {
+		for b.Loop() {
+			orig.CopyTo(&m)
+			gocv.MorphologyEx(m, &m, gocv.MorphClose, bg.enclose)
+			gocv.BitwiseAnd(m, mov, &m)
+		}
+	})
+	b.Run("rects-near", func(b *testing.B) {
+		for b.Loop() {
+			orig.CopyTo(&m)
+			if err := bg.restoreEnclosed(&m, cleared); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("rects-whole", func(b *testing.B) {
+		for b.Loop() {
+			orig.CopyTo(&m)
+			if err := bg.restoreEnclosed(&m, image.Rect(0, 0, w, h)); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package opencv
 
 import (
 	"image"
+	"time"
 
 	"github.com/sharpeyes/sharpeyes/analytics"
 )
@@ -54,27 +55,39 @@ type peopleStats struct {
 type confirmation struct {
 	box    analytics.Box
 	person bool
-	score  float64 // the person's HOG score
-	age    int     // frames since HOG last looked
+	score  float64       // the person's HOG score
+	age    int           // frames since HOG last looked
+	at     time.Duration // frame time (PTS) when HOG looked
 	used   bool
 }
 
-// How many frames HOG's verdict on a blob is carried along with the blob before
-// HOG looks again. A steadily walking person costs one HOG scan every
-// reverifyEvery frames instead of one each frame; a blob HOG found no person in
-// (a car, a swaying branch, a person HOG cannot see yet) is looked at every
-// recheckEvery frames, so a person it missed is still found one frame later at
-// most. A blob that changes shape (people meeting or parting) is scanned at once.
+// How long HOG's verdict on a blob is carried along with the blob before HOG
+// looks again. A steadily walking person costs one HOG scan a second
+// (reverifyAfter, less a little for jittery frame times; at least
+// reverifyEvery frames, at most reverifyMaxFrames)
+// instead of one each frame; a blob HOG found no person in (a car, a swaying
+// branch, a person HOG cannot see yet) is looked at every recheckEvery frames,
+// so a person it missed is still found one frame later at most, at any rate.
+// A blob that changes shape (people meeting or parting) is scanned at once.
 const (
-	reverifyEvery = 5
-	recheckEvery  = 2
+	reverifyAfter     = 950 * time.Millisecond
+	reverifyEvery     = 5
+	reverifyMaxFrames = 2 * reverifyEvery
+	recheckEvery      = 2
 )
 
-func (c *confirmation) carriedFor() int {
-	if c.person {
-		return reverifyEvery
+// stale tells whether the verdict has been carried long enough at frame time
+// now: frames count always, time only for a person and only while it runs
+// forward (a restarted stream starts its times again).
+func (c *confirmation) stale(now time.Duration) bool {
+	if !c.person {
+		return c.age+1 >= recheckEvery
 	}
-	return recheckEvery
+	if c.age+1 >= reverifyMaxFrames {
+		return true
+	}
+	elapsed := now - c.at
+	return c.age+1 >= reverifyEvery && (elapsed < 0 || elapsed >= reverifyAfter)
 }
 
 // NewPeople returns a People classifier.
@@ -119,8 +132,8 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 	p.stats.frames++
 	for _, b := range blobs {
 		p.stats.blobs++
-		if c := p.reuse(b.Box); c != nil {
-			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1})
+		if c := p.reuse(b.Box, f.PTS); c != nil {
+			next = append(next, confirmation{box: b.Box, person: c.person, score: c.score, age: c.age + 1, at: c.at})
 			switch {
 			case c.person:
 				out = append(out, analytics.Detection{Class: "person", Score: c.score, Box: b.Box})
@@ -139,9 +152,9 @@ func (p *People) Detect(f *analytics.Frame) ([]analytics.Detection, error) {
 		dets := p.classify(b, blob, hits, f.Width, f.Height)
 		switch {
 		case len(dets) == 1 && dets[0].Class == "person" && dets[0].Box == b.Box:
-			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score})
+			next = append(next, confirmation{box: b.Box, person: true, score: dets[0].Score, at: f.PTS})
 		case !hasPerson(dets):
-			next = append(next, confirmation{box: b.Box})
+			next = append(next, confirmation{box: b.Box, at: f.PTS})
 		}
 		out = append(out, dets...)
 	}
@@ -160,12 +173,13 @@ func hasPerson(dets []analytics.Detection) bool {
 }
 
 // reuse returns the last frame's verdict on the blob box continues, if it is
-// fresh enough: the same size within a quarter and a centre at most one box
-// width (and half a box height) away. Each verdict serves one blob.
-func (p *People) reuse(box analytics.Box) *confirmation {
+// fresh enough at frame time now: the same size within a quarter and a centre
+// at most one box width (and half a box height) away. Each verdict serves one
+// blob.
+func (p *People) reuse(box analytics.Box, now time.Duration) *confirmation {
 	for i := range p.recent {
 		c := &p.recent[i]
-		if c.used || c.age+1 >= c.carriedFor() {
+		if c.used || c.stale(now) {
 			continue
 		}
 		hr, wr := box.H()/c.box.H(), box.W()/c.box.W()

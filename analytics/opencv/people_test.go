@@ -3,6 +3,7 @@ package opencv
 import (
 	"image"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -58,8 +59,8 @@ func TestPeopleLeavesRectanglesUnconfirmed(t *testing.T) {
 }
 
 // TestPeopleReusesConfirmations: a single person's HOG confirmation follows its
-// blob for reverifyEvery-1 frames, and is dropped at once when the blob changes
-// shape (another person joined) or jumps.
+// blob, and is dropped at once when the blob changes shape (another person
+// joined) or jumps.
 func TestPeopleReusesConfirmations(t *testing.T) {
 	walker := func(i int) analytics.Box {
 		x := 0.2 + 0.02*float64(i)
@@ -77,17 +78,52 @@ func TestPeopleReusesConfirmations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9}}}
-			c := p.reuse(tc.box)
+			c := p.reuse(tc.box, 0)
 			require.Equal(t, tc.reuse, c != nil)
 			if c != nil {
-				require.Nil(t, p.reuse(tc.box), "a confirmation serves one blob")
+				require.Nil(t, p.reuse(tc.box, 0), "a confirmation serves one blob")
 			}
 		})
 	}
-	p := &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9, age: reverifyEvery - 1}}}
-	require.Nil(t, p.reuse(walker(1)), "stale confirmations make HOG look again")
-	p = &People{recent: []confirmation{{box: walker(0), person: true, score: 0.9, age: reverifyEvery - 2}}}
-	require.NotNil(t, p.reuse(walker(1)), "a person's confirmation lasts reverifyEvery frames")
-	p = &People{recent: []confirmation{{box: walker(0), age: recheckEvery - 1}}}
-	require.Nil(t, p.reuse(walker(1)), "a blob without a person is looked at again sooner")
+	p := &People{recent: []confirmation{{box: walker(0), age: recheckEvery - 1}}}
+	require.Nil(t, p.reuse(walker(1), 0), "a blob without a person is looked at again sooner")
+}
+
+// TestPeopleReverifiesEverySecond: a person's confirmation lasts about a
+// second of frame time, at least reverifyEvery frames and at most
+// reverifyMaxFrames, whatever the frame times say.
+func TestPeopleReverifiesEverySecond(t *testing.T) {
+	walker := analytics.Box{X1: 0.2, Y1: 0.4, X2: 0.25, Y2: 0.64}
+	for _, tc := range []struct {
+		name     string
+		interval time.Duration // between frames
+		start    time.Duration // of the confirmation
+		want     int           // frames it serves, the one HOG looked at included
+	}{
+		{name: "5 fps", interval: 200 * time.Millisecond, start: time.Hour, want: 5},
+		{name: "5 fps, jittery", interval: 198 * time.Millisecond, want: 5},
+		{name: "10 fps", interval: 100 * time.Millisecond, want: 10},
+		{name: "2 fps", interval: 500 * time.Millisecond, want: reverifyEvery},
+		{name: "no frame times", want: reverifyMaxFrames},
+		{name: "times start again", interval: 100 * time.Millisecond, start: time.Hour, want: reverifyEvery},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := confirmation{box: walker, person: true, score: 0.9, at: tc.start}
+			served := 1
+			for i := 1; ; i++ {
+				now := time.Duration(i) * tc.interval
+				if tc.name != "times start again" {
+					now += tc.start
+				}
+				p := &People{recent: []confirmation{c}}
+				if p.reuse(walker, now) == nil {
+					break
+				}
+				served++
+				c.age++
+				require.Less(t, served, 100, "never re-verified")
+			}
+			require.Equal(t, tc.want, served)
+		})
+	}
 }
