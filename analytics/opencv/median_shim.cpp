@@ -13,7 +13,11 @@
 // SE_CLONES marks the whole-picture passes: not inlined (GCC does not
 // vectorise them inside a try block) and compiled for AVX2 too, chosen at run
 // time where the CPU has it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define SE_CLONES __attribute__((noinline, target_clones("avx2", "default")))
+#else
+#define SE_CLONES __attribute__((noinline))
+#endif
 
 static bool fits(const cv::Mat &m, const cv::Mat &like) {
 	return m.type() == CV_8UC1 && m.size() == like.size() && m.isContinuous();
