@@ -42,16 +42,30 @@ const (
 // edges (any colour, white and black plates included), each closed morphologically,
 // labelled, and kept when their size, aspect ratio and fill fit a plate.
 func locate(pic plate.Picture, minH int) []candidate {
-	// Plates of 16 pixels and more are found at half resolution, 4 times cheaper.
-	if minH >= 16 && pic.W >= 64 && pic.H >= 64 {
-		cands := locateAt(halve(pic), minH/2)
-		for i := range cands {
-			c := &cands[i]
-			c.cx, c.cy, c.length, c.thick = c.cx*2, c.cy*2, c.length*2, c.thick*2
-		}
-		return cands
+	// Plates of 16 pixels and more are found at half resolution, 4 times cheaper;
+	// in large pictures big plates (48 px and more, whose characters break the colour
+	// masks apart at fine scales) are looked for at a quarter resolution too.
+	if minH < 16 || pic.W < 64 || pic.H < 64 {
+		return dedupe(locateAt(pic, minH))
 	}
-	return locateAt(pic, minH)
+	half := halve(pic)
+	cands := scaled(locateAt(half, minH/2), 2)
+	if pic.W >= bigPicture && half.W >= 64 && half.H >= 64 {
+		cands = append(cands, scaled(locateAt(halve(half), max(minH, 48)/4), 4)...)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prior > cands[j].prior })
+	return dedupe(cands)
+}
+
+// bigPicture is the width from which locate also works at a quarter resolution.
+const bigPicture = 1200
+
+func scaled(cands []candidate, f float64) []candidate {
+	for i := range cands {
+		c := &cands[i]
+		c.cx, c.cy, c.length, c.thick = c.cx*f, c.cy*f, c.length*f, c.thick*f
+	}
+	return cands
 }
 
 // halve averages pic over 2×2 pixels.
@@ -98,8 +112,11 @@ func locateAt(pic plate.Picture, minH int) []candidate {
 		}
 		cands = append(cands, cs...)
 	}
+	for i := range cands {
+		cands[i].prior += stripes(gray, w, h, cands[i])
+	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prior > cands[j].prior })
-	return dedupe(cands)
+	return cands
 }
 
 // sameRegion is the overlap above which two candidates are read once.
@@ -238,4 +255,45 @@ func edgeShare(edges mask, c candidate) float64 {
 		return 0
 	}
 	return math.Min(1, float64(on)/float64(n)/0.15)
+}
+
+// stripes scores how much a candidate's middle line looks like a row of characters:
+// the number of light/dark alternations along it (seven characters make at least
+// fourteen), as a share of fourteen, at most 1.
+func stripes(gray []int32, w, h int, c candidate) float64 {
+	n := max(16, int(c.length))
+	cos, sin := math.Cos(c.angle), math.Sin(c.angle)
+	vals := make([]int32, 0, n)
+	lo, hi := int32(255), int32(0)
+	for i := range n {
+		d := (float64(i)/float64(n-1) - 0.5) * c.length
+		x, y := int(c.cx+d*cos), int(c.cy+d*sin)
+		if x < 0 || y < 0 || x >= w || y >= h {
+			continue
+		}
+		v := gray[y*w+x]
+		vals = append(vals, v)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 24 {
+		return 0
+	}
+	// hysteresis around the middle level
+	mid, band := (lo+hi)/2, (hi-lo)/6
+	state, flips := 0, 0
+	for _, v := range vals {
+		switch {
+		case v > mid+band && state != 1:
+			if state != 0 {
+				flips++
+			}
+			state = 1
+		case v < mid-band && state != -1:
+			if state != 0 {
+				flips++
+			}
+			state = -1
+		}
+	}
+	return math.Min(1, float64(flips)/14)
 }

@@ -17,6 +17,9 @@ const (
 	growEdgeL, growEdgeT   = 1.12, 1.6
 )
 
+// maxPrior is about the largest candidate prior (fill and shape, edge share, stripes).
+const maxPrior = 3
+
 // maxOverlap is the IoU above which a weaker finding is dropped as a duplicate.
 const maxOverlap = 0.3
 
@@ -105,7 +108,7 @@ func (c *Classic) readCandidate(pic plate.Picture, cand candidate, minH int) (pl
 	f := plate.Finding{
 		Text: r.text, CharConf: r.charConf, Conf: r.conf,
 		Color: r.color, ColorConf: r.colorConf,
-		DetectConf: math.Min(1, math.Max(0, cand.prior))*0.5 + 0.5*r.conf,
+		DetectConf: 0.5*math.Min(1, math.Max(0, cand.prior/maxPrior)) + 0.5*r.conf,
 	}
 	bounds := image.Rect(0, 0, pic.W, pic.H)
 	for i, p := range quad {

@@ -30,9 +30,6 @@ func (c *Classic) readPlate(crop plate.Picture) reading {
 	s := seg.Segment(crop)
 	res := reading{quality: math.Inf(-1), color: s.Color, colorConf: s.ColorConf}
 	for _, row := range s.Rows {
-		if !layoutFits(row.Len, s.Color, s.ColorConf) {
-			continue
-		}
 		probs := make([][]float32, len(row.Slots))
 		boxes := make([]image.Rectangle, len(row.Slots))
 		for i, r := range row.Slots {
@@ -52,19 +49,6 @@ func (c *Classic) readPlate(crop plate.Picture) reading {
 	}
 	res.conf = geomean(res.charConf)
 	return res
-}
-
-// sureColor is the colour confidence above which the colour alone picks the layout.
-const sureColor = 0.7
-
-// layoutFits reports whether a row of n characters is worth reading on a plate of
-// this colour: a surely green plate is a new-energy one (8), a surely blue, yellow,
-// white or black one is not.
-func layoutFits(n int, col plate.Color, conf float64) bool {
-	if col == plate.ColorUnknown || conf < sureColor {
-		return true
-	}
-	return (n == 8) == (col == plate.ColorGreen)
 }
 
 // layoutPrior nudges the layout choice by colour: green plates carry 8 characters,
