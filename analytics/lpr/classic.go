@@ -96,7 +96,7 @@ func (c *Classic) Recognize(crop plate.Picture) (plate.Finding, error) {
 	if crop.W < minCrop || crop.H < minCrop {
 		return plate.Finding{}, errors.New("lpr: recognize: crop smaller than 8x8 pixels")
 	}
-	r := c.readPlate(crop)
+	r := c.readPlate(crop, false)
 	box := image.Rect(0, 0, crop.W, crop.H)
 	return plate.Finding{
 		Text:       r.text,

@@ -91,7 +91,7 @@ func (c *Classic) readCandidate(pic plate.Picture, cand candidate, minH int) (pl
 	ow, oh := max(minCrop, int(math.Round(length))), max(minCrop, int(math.Round(thick)))
 	m := rotRect(cand.cx, cand.cy, cand.angle, length, thick, ow, oh)
 	crop := seg.Warp(pic, m, ow, oh)
-	r := c.readPlate(crop)
+	r := c.readPlate(crop, true)
 	if r.conf < c.opts.MinConf || r.text == "" {
 		return plate.Finding{}, false
 	}
