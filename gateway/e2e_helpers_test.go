@@ -317,3 +317,25 @@ func doRequest(t *testing.T, token, method, url, body string, header http.Header
 	require.NoError(t, err)
 	return resp.StatusCode, resp.Header, string(b)
 }
+
+// playLoop waits for the first whole loop of the clip that starts after t (up
+// to loopWait for it to be sent), then until settle past its end, and returns
+// the loop's frame times and its start and end.
+func (e *e2e) playLoop(t time.Time, loopWait, settle time.Duration) (frames []time.Time, start, end time.Time) {
+	e.t.Helper()
+	k := 0
+	require.Eventually(e.t, func() bool {
+		var ok bool
+		k, ok = e.frames.firstLoopAfter(t)
+		return ok
+	}, 40*time.Second, 100*time.Millisecond)
+	n := e.clip.Frames
+	require.Eventually(e.t, func() bool {
+		var ok bool
+		frames, ok = e.frames.loop(k, n)
+		return ok
+	}, loopWait, 100*time.Millisecond)
+	start, end = frames[0], frames[n-1].Add(100*time.Millisecond)
+	require.Eventually(e.t, func() bool { return time.Now().After(end.Add(settle)) }, 10*time.Second, 100*time.Millisecond)
+	return frames, start, end
+}

@@ -37,23 +37,9 @@ const tripwireRules = `
 func TestEndToEndTripwire(t *testing.T) {
 	e := startE2E(t, "tripwire-basic", tripwireRules)
 	online := e.waitOnline(20 * time.Second)
-	// Skip the first seconds: the background model and tracker warm up.
-	k := 0
-	require.Eventually(t, func() bool {
-		var ok bool
-		k, ok = e.frames.firstLoopAfter(online.Add(3 * time.Second))
-		return ok
-	}, 40*time.Second, 100*time.Millisecond)
-	n := e.clip.Frames
-	var frames []time.Time
-	require.Eventually(t, func() bool {
-		var ok bool
-		frames, ok = e.frames.loop(k, n)
-		return ok
-	}, 40*time.Second, 100*time.Millisecond)
-	loopStart, loopEnd := frames[0], frames[n-1].Add(100*time.Millisecond)
-	// Wait until the loop's last alerts (the intrusion end) had time to arrive.
-	require.Eventually(t, func() bool { return time.Now().After(loopEnd.Add(3 * time.Second)) }, 10*time.Second, 100*time.Millisecond)
+	// Skip the first seconds: the background model and tracker warm up. Wait
+	// until the loop's last alerts (the intrusion end) had time to arrive.
+	frames, loopStart, loopEnd := e.playLoop(online.Add(3*time.Second), 40*time.Second, 3*time.Second)
 
 	var crossings, intrusions []receivedAlert
 	for _, a := range e.alerts() {

@@ -189,6 +189,16 @@ func (g *Gateway) recordAlert(a *Alert, doc []byte) {
 	g.records.record(item)
 }
 
+// listParam returns the values of query parameter k, each split at commas
+// (camera=a,b&camera=c gives a, b, c).
+func listParam(q url.Values, k string) []string {
+	var out []string
+	for _, v := range q[k] {
+		out = append(out, strings.FieldsFunc(v, func(r rune) bool { return r == ',' })...)
+	}
+	return out
+}
+
 // AlertRow is a stored alert as the API shows it.
 type AlertRow struct {
 	EventID      string          `json:"event_id"`
@@ -306,13 +316,7 @@ func (g *Gateway) ListAlerts(p auth.Principal, q AlertQuery) (AlertPage, error) 
 	cfg := g.Config()
 	f := store.AlertFilter{Grids: scopeGrids(cfg, p), Before: q.Get("before")}
 	var errs []httpapi.FieldError
-	split := func(k string) []string {
-		var out []string
-		for _, v := range q[k] {
-			out = append(out, strings.FieldsFunc(v, func(r rune) bool { return r == ',' })...)
-		}
-		return out
-	}
+	split := func(k string) []string { return listParam(q, k) }
 	for _, s := range split("state") {
 		if _, err := alertflow.ParseState(s); err != nil {
 			errs = append(errs, httpapi.FieldError{Field: "state", Message: err.Error()})

@@ -221,9 +221,7 @@ func plateRecord(a *Alert) store.PlateRecord {
 	if a.Grid != nil {
 		rec.Grid = a.Grid.Code
 	}
-	rec.Color, _ = plate.ParseColor(p.Color)
-	pp := plate.Parse(p.Text)
-	rec.Kind, rec.Type = pp.Kind, plate.TypeOf(pp, rec.Color)
+	rec.Color, _ = plate.ParseColor(p.Color) // kind and GA type: the store derives them
 	rec.PlateBox, _ = json.Marshal(p.BBox)
 	if len(a.Objects) > 0 {
 		rec.VehicleBox, _ = json.Marshal(a.Objects[0].BBox)

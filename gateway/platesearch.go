@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/sharpeyes/sharpeyes/analytics/plate"
 	"github.com/sharpeyes/sharpeyes/gateway/auth"
@@ -76,23 +75,19 @@ func (g *Gateway) SearchPlates(p auth.Principal, q url.Values) (PlatePage, error
 		}
 		sq.MaxDist = n
 	}
-	for _, v := range q["color"] {
-		for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' }) {
-			c, err := plate.ParseColor(s)
-			if err != nil {
-				errs = append(errs, httpapi.FieldError{Field: "color", Message: err.Error()})
-			}
-			sq.Colors = append(sq.Colors, c)
+	for _, s := range listParam(q, "color") {
+		c, err := plate.ParseColor(s)
+		if err != nil {
+			errs = append(errs, httpapi.FieldError{Field: "color", Message: err.Error()})
 		}
+		sq.Colors = append(sq.Colors, c)
 	}
 	visible := g.visibleCameras(p)
-	for _, v := range q["camera"] {
-		for _, id := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' }) {
-			if visible != nil && !visible[id] {
-				return PlatePage{}, errForbidden("camera " + id)
-			}
-			sq.Cameras = append(sq.Cameras, id)
+	for _, id := range listParam(q, "camera") {
+		if visible != nil && !visible[id] {
+			return PlatePage{}, errForbidden("camera " + id)
 		}
+		sq.Cameras = append(sq.Cameras, id)
 	}
 	if sq.Cameras == nil && visible != nil {
 		sq.Cameras = []string{}

@@ -44,7 +44,7 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 	if roi.Dx() < minCrop || roi.Dy() < minCrop {
 		return nil, fmt.Errorf("lpr: read: roi %v leaves under 8x8 pixels of the %dx%d picture", roi, pic.W, pic.H)
 	}
-	sub := subPicture(pic, roi)
+	sub := pic.Crop(roi)
 	cands := locate(sub, minHeight)
 	var found []plate.Finding
 	read := 0
@@ -150,16 +150,6 @@ func quadBox(q [4]seg.Point) image.Rectangle {
 		x1, y1 = math.Max(x1, p.X), math.Max(y1, p.Y)
 	}
 	return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
-}
-
-// subPicture copies r out of pic.
-func subPicture(pic plate.Picture, r image.Rectangle) plate.Picture {
-	out := plate.Picture{W: r.Dx(), H: r.Dy(), Pix: make([]byte, r.Dx()*r.Dy()*3)}
-	for y := range out.H {
-		src := ((r.Min.Y+y)*pic.W + r.Min.X) * 3
-		copy(out.Pix[y*out.W*3:(y+1)*out.W*3], pic.Pix[src:src+out.W*3])
-	}
-	return out
 }
 
 // suppress keeps the most confident of overlapping findings, strongest first.

@@ -11,9 +11,10 @@ const (
 	// BackgroundMOG2 is OpenCV's Gaussian mixture on colour, with shadow
 	// detection: shadows do not count as motion.
 	BackgroundMOG2 = "mog2"
-	// BackgroundMedian is a running median of the blurred grey picture: a
-	// pixel moves when it differs from it by more than GreyThreshold grey
-	// levels. It costs about a quarter of MOG2, but shadows count as motion.
+	// BackgroundMedian (the default) is a running median of the blurred grey
+	// picture: a pixel moves when it differs from it by more than GreyThreshold
+	// grey levels and more than its own learnt spread (leaves, water), and
+	// shadows are told apart on a colour median. It costs about half of MOG2.
 	BackgroundMedian = "median"
 )
 

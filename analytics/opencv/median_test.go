@@ -2,6 +2,7 @@ package opencv
 
 import (
 	"image"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -96,6 +97,92 @@ func TestMedianOf(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.want, medianOf(tc.pics))
+			require.Equal(t, tc.want, sortMedian(tc.pics), "the vectorised median agrees with sorting")
 		})
 	}
+}
+
+func TestSpreadOf(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pics [][]byte
+		want []byte
+	}{
+		{name: "still", pics: [][]byte{{100}, {100}, {100}}, want: []byte{0}},
+		{name: "a passer-by in one of five", pics: [][]byte{{100}, {100}, {30}, {101}, {99}}, want: []byte{4}},
+		{name: "leaves mostly in one place: left to the running spread", pics: [][]byte{{80}, {140}, {80}, {140}, {80}}, want: []byte{0}},
+		{name: "leaves spread over a range", pics: [][]byte{{80}, {140}, {100}, {120}, {110}}, want: []byte{40}},
+		{name: "saturates", pics: [][]byte{{0}, {255}, {128}, {0}, {255}}, want: []byte{255}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, spreadOf(tc.pics))
+		})
+	}
+}
+
+// medianOf and spreadOf call planesMedian on pictures given one by one.
+func medianOf(pics [][]byte) []byte {
+	med, _ := planesMedian(slices.Concat(pics...), len(pics), false)
+	return med
+}
+
+func spreadOf(pics [][]byte) []byte {
+	_, spr := planesMedian(slices.Concat(pics...), len(pics), true)
+	return spr
+}
+
+// sortMedian is the plain per-byte median, by sorting.
+func sortMedian(pics [][]byte) []byte {
+	out := make([]byte, len(pics[0]))
+	v := make([]byte, len(pics))
+	for i := range out {
+		for k, p := range pics {
+			v[k] = p[i]
+		}
+		slices.Sort(v)
+		out[i] = v[len(v)/2]
+	}
+	return out
+}
+
+// TestPlanesMedianLarge checks the vectorised median against sorting on
+// pictures long enough for the vector loops, with an even count too.
+func TestPlanesMedianLarge(t *testing.T) {
+	rng := uint32(7)
+	for _, k := range []int{15, 4, 1} {
+		pics := make([][]byte, k)
+		for j := range pics {
+			pics[j] = make([]byte, 1000)
+			for i := range pics[j] {
+				rng = rng*1664525 + 1013904223
+				pics[j][i] = byte(rng >> 24)
+			}
+		}
+		require.Equal(t, sortMedian(pics), medianOf(pics), "k=%d", k)
+	}
+}
+
+// BenchmarkStartMedian: the running median's start at 320×180, colour and grey
+// (vectorised) against sorting each pixel's values in Go.
+func BenchmarkStartMedian(b *testing.B) {
+	const k, n = medianBootFrames, 320 * 180 * 4 // grey plus three colour channels
+	pics := make([][]byte, k)
+	rng := uint32(3)
+	for j := range pics {
+		pics[j] = make([]byte, n)
+		for i := range pics[j] {
+			rng = rng*1664525 + 1013904223
+			pics[j][i] = byte(rng >> 24)
+		}
+	}
+	b.Run("planes", func(b *testing.B) {
+		for b.Loop() {
+			planesMedian(slices.Concat(pics...), k, true)
+		}
+	})
+	b.Run("sort", func(b *testing.B) {
+		for b.Loop() {
+			sortMedian(pics)
+		}
+	})
 }

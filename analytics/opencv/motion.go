@@ -32,9 +32,9 @@ type MotionConfig struct {
 	Masks [][]Point
 	// Class labels the blobs; default "object".
 	Class string
-	// Background is the background model: BackgroundMOG2 (default: it tells
-	// shadows from objects) or BackgroundMedian (a quarter of the cost; shadows,
-	// swaying trees and water count as motion).
+	// Background is the background model: BackgroundMedian (default) or
+	// BackgroundMOG2 (about twice the cost; it keeps several colours per pixel,
+	// for backgrounds that switch between a few states). Both remove shadows.
 	Background string
 	// History and VarThreshold tune MOG2.
 	History      int
@@ -63,7 +63,7 @@ func (c *MotionConfig) setDefaults() {
 		c.Class = "object"
 	}
 	if c.Background == "" {
-		c.Background = BackgroundMOG2
+		c.Background = BackgroundMedian
 	}
 	if c.GreyThreshold == 0 {
 		c.GreyThreshold = DefaultMotionGreyThreshold
@@ -106,8 +106,8 @@ func (c *MotionConfig) validate() error {
 	return nil
 }
 
-// Motion finds moving blobs by background subtraction (MOG2 with shadows
-// removed, or a running median of the grey picture; see
+// Motion finds moving blobs by background subtraction (a running median of
+// the grey picture, or MOG2, both with shadows removed; see
 // MotionConfig.Background): noise opened away, pieces closed together, masked
 // areas ignored. It learns from every frame, so it must see each frame of one
 // camera in order. Not safe for concurrent use.

@@ -1,6 +1,7 @@
 package opencv
 
 import (
+	"fmt"
 	"image"
 	"testing"
 
@@ -206,4 +207,125 @@ func TestMotionPETS(t *testing.T) {
 			require.Greater(t, frac(s.moving, s.refs), 0.7, "most people are found moving")
 		})
 	}
+}
+
+// TestMotionShadow: a walker in low sun casts a shadow across the ground beside
+// its feet. Both background models must report the walker's own box, not one
+// stretched over its shadow, whose bottom-centre would be the wrong foot point.
+func TestMotionShadow(t *testing.T) {
+	for _, bg := range []string{BackgroundMOG2, BackgroundMedian} {
+		for _, dim := range []int{55, 65, 80} { // shade brightness, percent of the ground's (both models take 50 % and darker for objects)
+			t.Run(fmt.Sprintf("%s/%d%%", bg, dim), func(t *testing.T) {
+				m, err := NewMotion(MotionConfig{Background: bg})
+				require.NoError(t, err)
+				defer m.Close()
+				var stretched int
+				for i := range 45 {
+					w := walker(10, 100, i)
+					// The shadow falls to the right of the feet, 1.5 walker widths long.
+					shade := image.Rect(w.Max.X, w.Max.Y-12, w.Max.X+36, w.Max.Y)
+					f := synthFrame(i, nil)
+					darken(f, shade, dim)
+					drawRect(f, w, [3]byte{30, 30, 200})
+					dets, err := m.Detect(f)
+					require.NoError(t, err)
+					if i < medianBootFrames*medianBootEvery {
+						continue
+					}
+					require.Len(t, dets, 1, "frame %d: %v", i, dets)
+					if !hasBox(dets, "object", toBox(w), 0.7) {
+						stretched++
+						t.Logf("frame %d: box %v, walker %v", i, dets[0].Box, toBox(w))
+					}
+				}
+				require.Zero(t, stretched, "frames whose box took in the shadow")
+			})
+		}
+	}
+}
+
+// darken scales the pixels of f inside r to pct percent of their brightness.
+func darken(f *analytics.Frame, r image.Rectangle, pct int) {
+	r = r.Intersect(image.Rect(0, 0, f.Width, f.Height))
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			i := (y*f.Width + x) * 3
+			for c := range 3 {
+				f.Pix[i+c] = byte(int(f.Pix[i+c]) * pct / 100)
+			}
+		}
+	}
+}
+
+// drawRect fills r with one colour.
+func drawRect(f *analytics.Frame, r image.Rectangle, c [3]byte) {
+	r = r.Intersect(image.Rect(0, 0, f.Width, f.Height))
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			i := (y*f.Width + x) * 3
+			f.Pix[i], f.Pix[i+1], f.Pix[i+2] = c[0], c[1], c[2]
+		}
+	}
+}
+
+// TestMotionDynamicBackground: a patch of foliage flickers between leaf and sky
+// every frame in small blocks. Once the models have seen it for a while it is
+// no longer motion, while a walker elsewhere still is.
+func TestMotionDynamicBackground(t *testing.T) {
+	foliage := image.Rect(200, 20, 280, 90)
+	const learn = 80 // frames to learn the flicker: 16 s at 5 fps
+	for _, bg := range []string{BackgroundMOG2, BackgroundMedian} {
+		t.Run(bg, func(t *testing.T) {
+			m, err := NewMotion(MotionConfig{Background: bg})
+			require.NoError(t, err)
+			defer m.Close()
+			rng := uint32(1)
+			// Frames after learning with a blob on the foliage, and whether two came
+			// in a row (what the tracker needs to confirm a track, MinHits 2).
+			var flicker int
+			var last, twice bool
+			for i := range learn + 40 {
+				w := walker(10, 150, i-learn) // walks in once the flicker is learnt
+				f := synthFrame(i, nil)
+				if i >= learn {
+					drawRect(f, w, [3]byte{30, 30, 200})
+				}
+				for y := foliage.Min.Y; y < foliage.Max.Y; y += 4 {
+					for x := foliage.Min.X; x < foliage.Max.X; x += 4 {
+						rng = rng*1664525 + 1013904223
+						c := [3]byte{40, 110, 50} // leaf
+						if rng>>31 == 1 {
+							c = [3]byte{190, 170, 140} // sky between the leaves
+						}
+						drawRect(f, image.Rect(x, y, x+4, y+4), c)
+					}
+				}
+				dets, err := m.Detect(f)
+				require.NoError(t, err)
+				if i < learn {
+					continue
+				}
+				require.True(t, hasBox(dets, "object", toBox(w), 0.6), "frame %d: walker missing in %v", i, dets)
+				hit := false
+				for _, d := range dets {
+					if overlaps(d.Box, toBox(foliage)) {
+						hit = true
+						t.Logf("frame %d: %v", i, d.Box)
+					}
+				}
+				if hit {
+					flicker++
+				}
+				twice = twice || hit && last
+				last = hit
+			}
+			require.LessOrEqual(t, flicker, 2, "frames of the last 40 with motion reported on the foliage")
+			require.False(t, twice, "motion on the foliage in two frames in a row")
+		})
+	}
+}
+
+// overlaps tells whether two boxes share any area.
+func overlaps(a, b analytics.Box) bool {
+	return a.X1 < b.X2 && b.X1 < a.X2 && a.Y1 < b.Y2 && b.Y1 < a.Y2
 }

@@ -22,7 +22,10 @@ package plate
 // shift hues; the engines prefer a colour model, when configured, for blue, yellow and
 // green, and trust this classifier for white and black.
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 const (
 	colorBorder    = 0.06 // fraction of each side left out
@@ -120,7 +123,7 @@ func ClassifyColor(p Picture) (Color, float64) {
 			dark++
 		}
 	}
-	if hi, lo := maxOf(grey), minOf(grey); hi-lo < minContrast {
+	if slices.Max(grey)-slices.Min(grey) < minContrast {
 		// One grey: the plate, if coloured characters (red 警) stand on it.
 		switch {
 		case weight[binRed] < 0.05:
@@ -171,22 +174,6 @@ func pixelBin(r, g, b byte) (colorBin, float64) {
 	default:
 		return binNone, 0
 	}
-}
-
-func maxOf(vs []float64) float64 {
-	m := vs[0]
-	for _, v := range vs {
-		m = max(m, v)
-	}
-	return m
-}
-
-func minOf(vs []float64) float64 {
-	m := vs[0]
-	for _, v := range vs {
-		m = min(m, v)
-	}
-	return m
 }
 
 func hue(r, g, b, mx, mn float64) float64 {

@@ -1,6 +1,7 @@
 package plate
 
 import (
+	"image"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -191,4 +192,17 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q): Display %q does not normalise to Text %q", s, p.Display, p.Text)
 		}
 	})
+}
+
+func TestPictureCrop(t *testing.T) {
+	p := Picture{W: 4, H: 3, Pix: make([]byte, 4*3*3)}
+	for i := range p.Pix {
+		p.Pix[i] = byte(i)
+	}
+	sub := p.Crop(image.Rect(1, 1, 3, 5)) // clipped at the bottom
+	require.Equal(t, 2, sub.W)
+	require.Equal(t, 2, sub.H)
+	require.Equal(t, []byte{15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32}, sub.Pix)
+	require.True(t, sub.Valid())
+	require.False(t, p.Crop(image.Rect(5, 5, 8, 8)).Valid(), "nothing inside")
 }

@@ -12,6 +12,21 @@ type Picture struct {
 // Valid reports whether Pix holds W×H BGR pixels.
 func (p Picture) Valid() bool { return p.W > 0 && p.H > 0 && len(p.Pix) >= p.W*p.H*3 }
 
+// Crop copies r, clipped to the picture, into a new Picture; the result has no
+// pixels (W and H 0) when nothing of r is inside.
+func (p Picture) Crop(r image.Rectangle) Picture {
+	r = r.Intersect(image.Rect(0, 0, p.W, p.H))
+	if r.Empty() {
+		return Picture{}
+	}
+	out := Picture{W: r.Dx(), H: r.Dy(), Pix: make([]byte, 0, r.Dx()*r.Dy()*3)}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := (y*p.W + r.Min.X) * 3
+		out.Pix = append(out.Pix, p.Pix[row:row+r.Dx()*3]...)
+	}
+	return out
+}
+
 // Finding is one plate a Reader found and read in a picture.
 type Finding struct {
 	// Text is the raw read, not normalised or validated (Parse does that); it may be

@@ -216,10 +216,10 @@ type MotionConf struct {
 	// Width is the width background subtraction works at (frames are scaled down
 	// to it); 0 takes the detector's default (320), -1 keeps the analysis width.
 	Width int `yaml:"width"`
-	// Background is the background model: mog2 (OpenCV's Gaussian mixture,
-	// shadows removed) or median (a running median of the grey picture, about a
-	// quarter of the cost, shadows count as motion); "" takes the detector's
-	// default.
+	// Background is the background model: median (a running median of the
+	// grey picture with a learnt per-pixel spread, shadows removed on colour) or
+	// mog2 (OpenCV's Gaussian mixture, shadows removed, about twice the cost);
+	// "" takes the detector's default (median).
 	Background string `yaml:"background"`
 }
 

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 	"sync"
 	"time"
 
@@ -271,7 +272,7 @@ func (s *Stage) read(f Frame) ([]finding, error) {
 			continue
 		}
 		for _, v := range f.Vehicles {
-			if !contains(r.Classes, v.Class) {
+			if !slices.Contains(r.Classes, v.Class) {
 				continue
 			}
 			mx, my := v.Box.W()*roiMargin, v.Box.H()*roiMargin
@@ -325,13 +326,4 @@ func regionRect(r *rules.Rule, w, h int) image.Rectangle {
 func pixRect(b analytics.Box, w, h int) image.Rectangle {
 	r := image.Rect(int(b.X1*float64(w)), int(b.Y1*float64(h)), int(b.X2*float64(w)+0.999), int(b.Y2*float64(h)+0.999))
 	return r.Intersect(image.Rect(0, 0, w, h))
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

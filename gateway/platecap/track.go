@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -135,7 +136,7 @@ func (s *Stage) covers(r *rules.Rule, box analytics.Box, v *Vehicle) bool {
 	if !r.InRegion(rules.Point{X: x, Y: y}) {
 		return false
 	}
-	return len(r.Classes) == 0 || (v != nil && contains(r.Classes, v.Class))
+	return len(r.Classes) == 0 || (v != nil && slices.Contains(r.Classes, v.Class))
 }
 
 // vehicleAt returns the smallest tracked box holding the plate's centre.

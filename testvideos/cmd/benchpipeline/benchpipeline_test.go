@@ -54,9 +54,9 @@ func TestParseFlags(t *testing.T) {
 		want    options
 		wantErr string
 	}{
-		{name: "defaults", want: options{Cameras: 8, Duration: 30 * time.Second, Warmup: 3 * time.Second, Rates: []float64{5, 10}, Width: 640}},
+		{name: "defaults", want: options{Cameras: 8, Duration: 30 * time.Second, Warmup: 8 * time.Second, Rates: []float64{5, 10}, Width: 640}},
 		{name: "double dash as make passes it", args: []string{"--cameras", "2", "-fps", "5"},
-			want: options{Cameras: 2, Duration: 30 * time.Second, Warmup: 3 * time.Second, Rates: []float64{5}, Width: 640}},
+			want: options{Cameras: 2, Duration: 30 * time.Second, Warmup: 8 * time.Second, Rates: []float64{5}, Width: 640}},
 		{name: "no cameras", args: []string{"-cameras", "0"}, wantErr: "-cameras"},
 		{name: "bad rate", args: []string{"-fps", "5,x"}, wantErr: `bad rate "x"`},
 	}

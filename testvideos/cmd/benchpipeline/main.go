@@ -71,7 +71,9 @@ func parseFlags(args []string) (options, error) {
 	var rates string
 	fs.IntVar(&o.Cameras, "cameras", 8, "simulated cameras (640x360, 10 fps)")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "measured time per phase")
-	fs.DurationVar(&o.Warmup, "warmup", 3*time.Second, "time after all cameras are online before measuring")
+	// The default warm-up outlasts the default detector's start-up (the running
+	// median learns from 30 frames, 6 s at 5 fps), so phases measure the steady state.
+	fs.DurationVar(&o.Warmup, "warmup", 8*time.Second, "time after all cameras are online before measuring")
 	fs.StringVar(&rates, "fps", "5,10", "comma-separated analysis rates, one full phase each")
 	fs.IntVar(&o.Width, "width", 640, "analysis width")
 	fs.StringVar(&o.Detector, "detector", "", "detector kind for the full phases (default: the configuration default)")

@@ -150,6 +150,14 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if !o.JSON {
 		printHeader(stdout, &rep)
 	}
+	colours, err := checkColours(ctx, sets)
+	if err != nil {
+		return err
+	}
+	rep.Colours = colours
+	if !o.JSON {
+		printColourChecks(stdout, colours)
+	}
 	for _, name := range o.Engines {
 		spec, _ := engineByName(name)
 		results := runEngine(ctx, spec, o.Models, sets, stderr)

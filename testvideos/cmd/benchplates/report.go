@@ -14,12 +14,13 @@ import (
 
 // report is everything the benchmark prints (also its -json shape).
 type report struct {
-	Date    string      `json:"date"`
-	Machine machine     `json:"machine"`
-	Shared  string      `json:"shared"`
-	Models  string      `json:"models"`
-	Sets    []setInfo   `json:"sets"`
-	Results []setResult `json:"results"`
+	Date    string        `json:"date"`
+	Machine machine       `json:"machine"`
+	Shared  string        `json:"shared"`
+	Models  string        `json:"models"`
+	Sets    []setInfo     `json:"sets"`
+	Colours []colourCheck `json:"colour_classifier"`
+	Results []setResult   `json:"results"`
 }
 
 // setInfo describes a data set as loaded.
