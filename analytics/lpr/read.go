@@ -47,6 +47,7 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 	sub := pic.Crop(roi)
 	cands := locate(sub, minHeight)
 	var found []plate.Finding
+	var line []int32
 	read := 0
 	for _, cand := range cands {
 		if read >= c.opts.MaxCandidates {
@@ -54,6 +55,10 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 		}
 		if covered(found, cand.bounds().Add(roi.Min)) {
 			continue
+		}
+		var ok bool
+		if line, ok = striped(sub, cand, line); !ok {
+			continue // not a row of characters: not worth reading
 		}
 		read++
 		if f, ok := c.readCandidate(sub, cand, minHeight); ok {
