@@ -89,15 +89,7 @@ func halve(pic plate.Picture) plate.Picture {
 // locateAt is locate at the picture's own resolution.
 func locateAt(pic plate.Picture, minH int) []candidate {
 	w, h := pic.W, pic.H
-	colors := [3]mask{newMask(w, h), newMask(w, h), newMask(w, h)}
-	gray := make([]int32, w*h)
-	for i := range gray {
-		b, g, r := int32(pic.Pix[i*3]), int32(pic.Pix[i*3+1]), int32(pic.Pix[i*3+2])
-		gray[i] = (r + 2*g + b) >> 2
-		if k := hsvClass(r, g, b); k != pixNone {
-			colors[k-1].on[i] = true
-		}
-	}
+	gray, colors := grayAndColors(pic)
 	edges := sobelX(gray, w, h)
 
 	var cands []candidate
@@ -145,6 +137,32 @@ func (c candidate) bounds() image.Rectangle {
 	hx := math.Abs(c.length/2*math.Cos(c.angle)) + math.Abs(c.thick/2*math.Sin(c.angle))
 	hy := math.Abs(c.length/2*math.Sin(c.angle)) + math.Abs(c.thick/2*math.Cos(c.angle))
 	return image.Rect(int(c.cx-hx), int(c.cy-hy), int(math.Ceil(c.cx+hx)), int(math.Ceil(c.cy+hy)))
+}
+
+// grayAndColors converts pic to gray levels ((r+2g+b)/4) and sorts its pixels into
+// the blue, yellow and green masks (hsvClass), in one pass.
+func grayAndColors(pic plate.Picture) ([]int32, [3]mask) {
+	w, h := pic.W, pic.H
+	colors := [3]mask{newMask(w, h), newMask(w, h), newMask(w, h)}
+	gray := make([]int32, w*h)
+	for y := range h {
+		var word [3]uint64
+		for x := range w {
+			i := y*w + x
+			b, g, r := int32(pic.Pix[i*3]), int32(pic.Pix[i*3+1]), int32(pic.Pix[i*3+2])
+			gray[i] = (r + 2*g + b) >> 2
+			if k := hsvClass(r, g, b); k != pixNone {
+				word[k-1] |= 1 << (x % 64)
+			}
+			if x%64 == 63 || x == w-1 {
+				for k := range colors {
+					colors[k].bits[y*colors[k].stride+x/64] = word[k]
+					word[k] = 0
+				}
+			}
+		}
+	}
+	return gray, colors
 }
 
 // hsvClass sorts a pixel into a plate-colour mask by hue, saturation and value.
@@ -198,8 +216,17 @@ func sobelX(gray []int32, w, h int) mask {
 	std := math.Sqrt(math.Max(0, sq/n-mean*mean))
 	t := int32(math.Max(48, mean+2*std))
 	m := newMask(w, h)
-	for i, v := range resp {
-		m.on[i] = v > t
+	for y := range h {
+		var word uint64
+		for x, v := range resp[y*w : (y+1)*w] {
+			if v > t {
+				word |= 1 << (x % 64)
+			}
+			if x%64 == 63 || x == w-1 {
+				m.bits[y*m.stride+x/64] = word
+				word = 0
+			}
+		}
 	}
 	return m
 }
@@ -241,17 +268,9 @@ func blobCandidates(m mask, minH int, col plate.Color, edgeOnly bool) []candidat
 // scaled so that a typical plate scores about 1.
 func edgeShare(edges mask, c candidate) float64 {
 	b := c.bounds().Intersect(image.Rect(0, 0, edges.w, edges.h))
-	x0, x1, y0, y1 := b.Min.X, b.Max.X, b.Min.Y, b.Max.Y
-	on, n := 0, 0
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			n++
-			if edges.on[y*edges.w+x] {
-				on++
-			}
-		}
-	}
-	if n == 0 {
+	n := b.Dx() * b.Dy()
+	on := edges.count(b.Min.X, b.Min.Y, b.Max.X, b.Max.Y)
+	if n <= 0 {
 		return 0
 	}
 	return math.Min(1, float64(on)/float64(n)/0.15)
