@@ -143,3 +143,41 @@ func BenchmarkReadCheckpoint1280x720(b *testing.B) {
 		}
 	}
 }
+
+// TestReadReusesBuffers reads pictures of different sizes and regions with one
+// engine, whose scratch buffers carry over from call to call, and with a fresh
+// engine each time: the findings must be the same.
+func TestReadReusesBuffers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders and reads 1280×720 frames")
+	}
+	frames := checkpointFrames(t, synth.SceneCheckpoint, 25)
+	require.GreaterOrEqual(t, len(frames), 3)
+	small := frames[1].pic.Crop(image.Rect(200, 100, 840, 460)) // 640×360
+	cases := []struct {
+		name string
+		pic  plate.Picture
+		roi  image.Rectangle
+	}{
+		{"whole frame", frames[0].pic, image.Rectangle{}},
+		{"smaller picture", small, image.Rectangle{}},
+		{"roi", frames[2].pic, image.Rect(300, 250, 1100, 700)},
+		{"whole frame again", frames[2].pic, image.Rectangle{}},
+		{"small roi", frames[1].pic, image.Rect(0, 0, 200, 120)},
+		{"first frame again", frames[0].pic, image.Rectangle{}},
+	}
+	reused, err := NewClassic(ClassicOptions{})
+	require.NoError(t, err)
+	found := 0
+	for _, tc := range cases {
+		fresh, err := NewClassic(ClassicOptions{})
+		require.NoError(t, err)
+		want, err := fresh.Read(tc.pic, tc.roi, 0)
+		require.NoError(t, err)
+		got, err := reused.Read(tc.pic, tc.roi, 0)
+		require.NoError(t, err)
+		require.Equal(t, want, got, tc.name)
+		found += len(want)
+	}
+	require.GreaterOrEqual(t, found, 4, "the cases hold plates")
+}

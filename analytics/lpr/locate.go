@@ -41,17 +41,20 @@ const (
 // green including the pale top of new-energy plates) and regions dense in vertical
 // edges (any colour, white and black plates included), each closed morphologically,
 // labelled, and kept when their size, aspect ratio and fill fit a plate.
-func locate(pic plate.Picture, minH int) []candidate {
+func (s *scratch) locate(pic plate.Picture, minH int) []candidate {
 	// Plates of 16 pixels and more are found at half resolution, 4 times cheaper;
 	// in large pictures big plates (48 px and more, whose characters break the colour
 	// masks apart at fine scales) are looked for at a quarter resolution too.
 	if minH < 16 || pic.W < 64 || pic.H < 64 {
-		return dedupe(locateAt(pic, minH))
+		return dedupe(s.locateAt(pic, minH))
 	}
-	half := halve(pic)
-	cands := scaled(locateAt(half, minH/2), 2)
+	half := halve(pic, s.half)
+	s.half = half.Pix
+	cands := scaled(s.locateAt(half, minH/2), 2)
 	if pic.W >= bigPicture && half.W >= 64 && half.H >= 64 {
-		cands = append(cands, scaled(locateAt(halve(half), max(minH, 48)/4), 4)...)
+		quarter := halve(half, s.quarter)
+		s.quarter = quarter.Pix
+		cands = append(cands, scaled(s.locateAt(quarter, max(minH, 48)/4), 4)...)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prior > cands[j].prior })
 	return dedupe(cands)
@@ -68,34 +71,21 @@ func scaled(cands []candidate, f float64) []candidate {
 	return cands
 }
 
-// halve averages pic over 2×2 pixels.
-func halve(pic plate.Picture) plate.Picture {
-	w, h := pic.W/2, pic.H/2
-	out := plate.Picture{W: w, H: h, Pix: make([]byte, w*h*3)}
-	for y := range h {
-		r0 := pic.Pix[2*y*pic.W*3:]
-		r1 := pic.Pix[(2*y+1)*pic.W*3:]
-		for x := range w {
-			for k := range 3 {
-				i := 2*x*3 + k
-				sum := int(r0[i]) + int(r0[i+3]) + int(r1[i]) + int(r1[i+3])
-				out.Pix[(y*w+x)*3+k] = byte((sum + 2) / 4)
-			}
-		}
-	}
-	return out
-}
-
 // locateAt is locate at the picture's own resolution.
-func locateAt(pic plate.Picture, minH int) []candidate {
+func (s *scratch) locateAt(pic plate.Picture, minH int) []candidate {
 	w, h := pic.W, pic.H
-	gray, colors := grayAndColors(pic)
-	edges := sobelX(gray, w, h)
+	gray, colors := grayAndColors(pic, s.gray, &s.masks)
+	s.gray = gray
+	edges, resp := sobelX(gray, w, h, s.resp, &s.masks)
+	s.resp = resp
 
 	var cands []candidate
 	rx := max(4, min(12, minH/2+2))
-	edgeBand := edges.close(rx, 1).open(2, max(1, minH/6))
+	closedEdges := edges.close(rx, 1)
+	edgeBand := closedEdges.open(2, max(1, minH/6))
 	cands = append(cands, blobCandidates(edgeBand, minH, plate.ColorUnknown, true)...)
+	closedEdges.release()
+	edgeBand.release()
 	for k, m := range colors {
 		closed := m.close(max(2, minH/6), max(1, minH/8))
 		cs := blobCandidates(closed, minH, []plate.Color{plate.ColorBlue, plate.ColorYellow, plate.ColorGreen}[k], false)
@@ -103,7 +93,10 @@ func locateAt(pic plate.Picture, minH int) []candidate {
 			cs[i].prior += edgeShare(edges, cs[i])
 		}
 		cands = append(cands, cs...)
+		m.release()
+		closed.release()
 	}
+	edges.release()
 	for i := range cands {
 		cands[i].prior += stripes(gray, w, h, cands[i])
 	}
@@ -139,32 +132,6 @@ func (c candidate) bounds() image.Rectangle {
 	return image.Rect(int(c.cx-hx), int(c.cy-hy), int(math.Ceil(c.cx+hx)), int(math.Ceil(c.cy+hy)))
 }
 
-// grayAndColors converts pic to gray levels ((r+2g+b)/4) and sorts its pixels into
-// the blue, yellow and green masks (hsvClass), in one pass.
-func grayAndColors(pic plate.Picture) ([]int32, [3]mask) {
-	w, h := pic.W, pic.H
-	colors := [3]mask{newMask(w, h), newMask(w, h), newMask(w, h)}
-	gray := make([]int32, w*h)
-	for y := range h {
-		var word [3]uint64
-		for x := range w {
-			i := y*w + x
-			b, g, r := int32(pic.Pix[i*3]), int32(pic.Pix[i*3+1]), int32(pic.Pix[i*3+2])
-			gray[i] = (r + 2*g + b) >> 2
-			if k := hsvClass(r, g, b); k != pixNone {
-				word[k-1] |= 1 << (x % 64)
-			}
-			if x%64 == 63 || x == w-1 {
-				for k := range colors {
-					colors[k].bits[y*colors[k].stride+x/64] = word[k]
-					word[k] = 0
-				}
-			}
-		}
-	}
-	return gray, colors
-}
-
 // hsvClass sorts a pixel into a plate-colour mask by hue, saturation and value.
 func hsvClass(r, g, b int32) int {
 	mx, mn := max(r, g, b), min(r, g, b)
@@ -191,44 +158,6 @@ func hsvClass(r, g, b int32) int {
 		return pixGreen
 	}
 	return pixNone
-}
-
-// sobelX marks the pixels whose horizontal Sobel response stands out: above the
-// mean plus two standard deviations of the picture's responses, and at least 48
-// (of 1020).
-func sobelX(gray []int32, w, h int) mask {
-	resp := make([]int32, w*h)
-	var sum, sq float64
-	for y := 1; y < h-1; y++ {
-		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			gx := (gray[i-w+1] + 2*gray[i+1] + gray[i+w+1]) - (gray[i-w-1] + 2*gray[i-1] + gray[i+w-1])
-			if gx < 0 {
-				gx = -gx
-			}
-			resp[i] = gx
-			sum += float64(gx)
-			sq += float64(gx) * float64(gx)
-		}
-	}
-	n := float64(max(1, (w-2)*(h-2)))
-	mean := sum / n
-	std := math.Sqrt(math.Max(0, sq/n-mean*mean))
-	t := int32(math.Max(48, mean+2*std))
-	m := newMask(w, h)
-	for y := range h {
-		var word uint64
-		for x, v := range resp[y*w : (y+1)*w] {
-			if v > t {
-				word |= 1 << (x % 64)
-			}
-			if x%64 == 63 || x == w-1 {
-				m.bits[y*m.stride+x/64] = word
-				word = 0
-			}
-		}
-	}
-	return m
 }
 
 // blobCandidates turns the blobs of m into candidates that have a plate's shape.

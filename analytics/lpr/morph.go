@@ -10,11 +10,53 @@ type mask struct {
 	w, h   int
 	stride int // words per row
 	bits   []uint64
+	// pool, when not nil, gives the words of the masks derived from this one and
+	// takes back those released.
+	pool *maskPool
 }
 
 func newMask(w, h int) mask {
 	s := (w + 63) / 64
 	return mask{w: w, h: h, stride: s, bits: make([]uint64, s*h)}
+}
+
+// maskPool keeps the words of released masks for the next ones (see scratch).
+type maskPool struct{ free [][]uint64 }
+
+// get returns a cleared w×h mask that derives its masks from p (a nil p: a new
+// mask without a pool).
+func (p *maskPool) get(w, h int) mask {
+	if p == nil {
+		return newMask(w, h)
+	}
+	s := (w + 63) / 64
+	m := mask{w: w, h: h, stride: s, pool: p}
+	for i, b := range p.free {
+		if cap(b) >= s*h {
+			p.free[i] = p.free[len(p.free)-1]
+			p.free = p.free[:len(p.free)-1]
+			m.bits = b[:s*h]
+			clear(m.bits)
+			return m
+		}
+	}
+	m.bits = make([]uint64, s*h)
+	return m
+}
+
+// like returns a new cleared mask of m's size, from m's pool if it has one.
+func (m mask) like() mask {
+	if m.pool != nil {
+		return m.pool.get(m.w, m.h)
+	}
+	return newMask(m.w, m.h)
+}
+
+// release gives m's words back to its pool (if any); m must not be used after.
+func (m mask) release() {
+	if m.pool != nil {
+		m.pool.free = append(m.pool.free, m.bits)
+	}
 }
 
 // at reports whether pixel (x, y) is set.
@@ -48,12 +90,27 @@ func (m mask) erodeY(r int) mask { return m.runY(r, true) }
 
 // close is a dilation followed by an erosion with a rx×ry rectangle (radii).
 func (m mask) close(rx, ry int) mask {
-	return m.dilateX(rx).dilateY(ry).erodeX(rx).erodeY(ry)
+	return m.chain(func(m mask) mask { return m.dilateX(rx) }, func(m mask) mask { return m.dilateY(ry) },
+		func(m mask) mask { return m.erodeX(rx) }, func(m mask) mask { return m.erodeY(ry) })
 }
 
 // open is an erosion followed by a dilation with a rx×ry rectangle (radii).
 func (m mask) open(rx, ry int) mask {
-	return m.erodeX(rx).erodeY(ry).dilateX(rx).dilateY(ry)
+	return m.chain(func(m mask) mask { return m.erodeX(rx) }, func(m mask) mask { return m.erodeY(ry) },
+		func(m mask) mask { return m.dilateX(rx) }, func(m mask) mask { return m.dilateY(ry) })
+}
+
+// chain applies ops in turn, releasing the intermediate masks (not m).
+func (m mask) chain(ops ...func(mask) mask) mask {
+	out := m
+	for i, op := range ops {
+		next := op(out)
+		if i > 0 {
+			out.release()
+		}
+		out = next
+	}
+	return out
 }
 
 // runX combines (and: all, or: any) each pixel's window [x-r, x+r] in two
@@ -61,7 +118,7 @@ func (m mask) open(rx, ry int) mask {
 // [x-r, x]. Pixels outside the picture are the combination's identity, so they
 // change nothing.
 func (m mask) runX(r int, all bool) mask {
-	out := newMask(m.w, m.h)
+	out := m.like()
 	copy(out.bits, m.bits)
 	if r <= 0 {
 		return out
@@ -138,7 +195,7 @@ func shiftRow(dst, src []uint64, k int, up, fill bool) {
 
 // runY combines each pixel's column window [y-r, y+r], clipped to the picture.
 func (m mask) runY(r int, all bool) mask {
-	out := newMask(m.w, m.h)
+	out := m.like()
 	if r <= 0 {
 		copy(out.bits, m.bits)
 		return out

@@ -104,6 +104,24 @@ func TestMorphologyMatchesBruteForce(t *testing.T) {
 				require.Equal(t, bruteMorph(m, tc.rx, tc.ry, false).bits, m.dilateX(tc.rx).dilateY(tc.ry).bits, "dilate, density %g", p)
 				require.Equal(t, bruteMorph(m, tc.rx, tc.ry, true).bits, m.erodeX(tc.rx).erodeY(tc.ry).bits, "erode, density %g", p)
 			}
+			// From a pool whose words are stale: the same closings and openings.
+			pool := &maskPool{}
+			for _, p := range []float64{0.9, 0.1, 0.4} {
+				m := randomMask(uint64(tc.w)+1, tc.w, tc.h, p)
+				pm := pool.get(tc.w, tc.h)
+				copy(pm.bits, m.bits)
+				for _, op := range []struct {
+					name        string
+					plain, pool mask
+				}{
+					{"close", m.close(tc.rx, tc.ry), pm.close(tc.rx, tc.ry)},
+					{"open", m.open(tc.rx, tc.ry), pm.open(tc.rx, tc.ry)},
+				} {
+					require.Equal(t, op.plain.bits, op.pool.bits, "pooled %s, density %g", op.name, p)
+					op.pool.release()
+				}
+				pm.release()
+			}
 		})
 	}
 }

@@ -44,8 +44,12 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 	if roi.Dx() < minCrop || roi.Dy() < minCrop {
 		return nil, fmt.Errorf("lpr: read: roi %v leaves under 8x8 pixels of the %dx%d picture", roi, pic.W, pic.H)
 	}
-	sub := pic.Crop(roi)
-	cands := locate(sub, minHeight)
+	sub := pic // Read only reads pic: the whole picture needs no copy
+	if roi != bounds {
+		sub = crop(pic, roi, c.scratch.sub)
+		c.scratch.sub = sub.Pix
+	}
+	cands := c.scratch.locate(sub, minHeight)
 	var found []plate.Finding
 	var line []int32
 	read := 0
