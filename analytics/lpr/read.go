@@ -46,7 +46,7 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 	}
 	sub := pic // Read only reads pic: the whole picture needs no copy
 	if roi != bounds {
-		sub = crop(pic, roi, c.scratch.sub)
+		sub = cropRect(pic, roi, c.scratch.sub)
 		c.scratch.sub = sub.Pix
 	}
 	cands := c.scratch.locate(sub, minHeight)

@@ -26,8 +26,8 @@ func grow[T any](buf []T, n int) []T {
 	return buf[:n]
 }
 
-// crop copies r (inside pic) into buf, reusing it, as a picture of its own.
-func crop(pic plate.Picture, r image.Rectangle, buf []byte) plate.Picture {
+// cropRect copies r (inside pic) into buf, reusing it, as a picture of its own.
+func cropRect(pic plate.Picture, r image.Rectangle, buf []byte) plate.Picture {
 	w, h := r.Dx(), r.Dy()
 	out := plate.Picture{W: w, H: h, Pix: grow(buf, w*h*3)}
 	for y := range h {
