@@ -13,7 +13,7 @@ PKGS=(
   pkg-config build-essential
   libopencv-dev opencv-data
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
-  kcat fonts-wqy-zenhei chromium
+  kcat fonts-wqy-zenhei fonts-noto-cjk fonts-liberation fonts-dejavu-extra chromium
 )
 
 missing=()

@@ -40,7 +40,8 @@ const (
 type Classic struct {
 	opts    ClassicOptions
 	nets    []*mlp.Net
-	scratch []float32 // one net's probabilities
+	probs   []float32 // one net's probabilities
+	scratch scratch   // Read's frame-sized buffers
 }
 
 var (
@@ -75,7 +76,7 @@ func NewClassic(opts ClassicOptions) (*Classic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lpr: %w", err)
 	}
-	return &Classic{opts: opts, nets: nets, scratch: make([]float32, len(glyph.Classes))}, nil
+	return &Classic{opts: opts, nets: nets, probs: make([]float32, len(glyph.Classes))}, nil
 }
 
 // Engine names the engine for logs and benchmarks.
@@ -96,7 +97,7 @@ func (c *Classic) Recognize(crop plate.Picture) (plate.Finding, error) {
 	if crop.W < minCrop || crop.H < minCrop {
 		return plate.Finding{}, errors.New("lpr: recognize: crop smaller than 8x8 pixels")
 	}
-	r := c.readPlate(crop)
+	r := c.readPlate(crop, false)
 	box := image.Rect(0, 0, crop.W, crop.H)
 	return plate.Finding{
 		Text:       r.text,

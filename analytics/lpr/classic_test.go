@@ -94,3 +94,18 @@ func TestRecognizeRejectsBadInput(t *testing.T) {
 	require.Equal(t, image.Rect(0, 0, 94, 24), f.Box)
 	require.Less(t, f.Conf, 0.5)
 }
+
+func TestRecognizeOddShapes(t *testing.T) {
+	c, err := NewClassic(ClassicOptions{})
+	require.NoError(t, err)
+	for _, sz := range []image.Point{{8, 8}, {8, 300}, {300, 8}, {1500, 20}, {94, 24}} {
+		p := grey(sz.X, sz.Y, 0)
+		for i := range p.Pix {
+			p.Pix[i] = byte(i * 7 % 251) // some texture
+		}
+		f, err := c.Recognize(p)
+		require.NoError(t, err, "%v", sz)
+		require.Equal(t, image.Rect(0, 0, sz.X, sz.Y), f.Box)
+		require.Len(t, f.CharConf, len([]rune(f.Text)))
+	}
+}

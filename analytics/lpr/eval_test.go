@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +44,16 @@ func toPicture(img image.Image) plate.Picture {
 	return p
 }
 
+// Accuracy floors on the shared evaluation sets, about 5 points under the figures
+// measured when the model was generated (README.md, "Measured").
+const (
+	cropsWholeFloor  = 0.37
+	cropsCharFloor   = 0.75
+	easyPRRecallMin  = 0.80
+	easyPRWholeFloor = 0.59
+	easyPRCharFloor  = 0.73
+)
+
 func TestCropsAccuracy(t *testing.T) {
 	dir := filepath.Join(evalDir, "plates-cn-crops")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.jpg"))
@@ -54,45 +63,36 @@ func TestCropsAccuracy(t *testing.T) {
 	c, err := NewClassic(ClassicOptions{})
 	require.NoError(t, err)
 	var whole, chars, total int
-	posOK := make([]int, 8)
-	confuse := map[string]int{}
+	posOK := make([]int, 7)
+	var elapsed time.Duration
 	for _, f := range files {
 		want := strings.TrimSuffix(filepath.Base(f), ".jpg")
-		got, err := c.Recognize(loadJPEG(t, f))
+		crop := loadJPEG(t, f)
+		start := time.Now()
+		got, err := c.Recognize(crop)
+		elapsed += time.Since(start)
 		require.NoError(t, err)
 		if got.Text == want {
 			whole++
+		} else if os.Getenv("LPR_VERBOSE") != "" {
+			t.Logf("%s read as %s (%.2f)", want, got.Text, got.Conf)
 		}
 		w, g := []rune(want), []rune(got.Text)
 		for i := range w {
 			if i < len(g) && g[i] == w[i] {
 				chars++
+				if i < len(posOK) {
+					posOK[i]++
+				}
 			}
 		}
 		total += utf8.RuneCountInString(want)
-		for i := range w {
-			if i < len(posOK) && i < len(g) && g[i] == w[i] {
-				posOK[i]++
-			} else if i < len(g) && i < len(w) {
-				confuse[string(w[i])+">"+string(g[i])]++
-			}
-		}
-		if os.Getenv("LPR_VERBOSE") != "" && got.Text != want {
-			t.Logf("%s -> %s %.2f", want, got.Text, got.Conf)
-		}
 	}
-	t.Logf("per position: %v", posOK)
-	type kv struct {
-		k string
-		v int
-	}
-	var cs []kv
-	for k, v := range confuse {
-		cs = append(cs, kv{k, v})
-	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].v > cs[j].v })
-	t.Logf("confusions: %v", cs[:min(30, len(cs))])
-	t.Logf("crops: %d files, whole-plate %.1f%%, chars %.1f%%", len(files), 100*float64(whole)/float64(len(files)), 100*float64(chars)/float64(total))
+	wp, cp := float64(whole)/float64(len(files)), float64(chars)/float64(total)
+	t.Logf("crops: %d files, whole-plate %.1f%%, chars %.1f%%, right per position %v, %.2f ms/crop",
+		len(files), 100*wp, 100*cp, posOK, float64(elapsed.Microseconds())/1000/float64(len(files)))
+	require.GreaterOrEqual(t, wp, cropsWholeFloor)
+	require.GreaterOrEqual(t, cp, cropsCharFloor)
 }
 
 // easyPRTruth is one plate of plates-cn-easypr/ground_truth.tsv.
@@ -196,8 +196,11 @@ func TestEasyPRAccuracy(t *testing.T) {
 	c, err := NewClassic(ClassicOptions{})
 	require.NoError(t, err)
 	s := scoreEasyPR(t, c, dir, os.Getenv("LPR_VERBOSE") != "")
-	pct := func(a, b int) float64 { return 100 * float64(a) / float64(max(1, b)) }
+	share := func(a, b int) float64 { return float64(a) / float64(max(1, b)) }
 	t.Logf("easypr: %d images, %d plates: recall %.1f%%, whole-plate %.1f%%, chars %.1f%%, %.1f ms/image",
-		s.images, s.plates, pct(s.found, s.plates), pct(s.whole, s.plates), pct(s.chars, s.totalChars),
-		float64(s.elapsed.Milliseconds())/float64(max(1, s.images)))
+		s.images, s.plates, 100*share(s.found, s.plates), 100*share(s.whole, s.plates),
+		100*share(s.chars, s.totalChars), float64(s.elapsed.Milliseconds())/float64(max(1, s.images)))
+	require.GreaterOrEqual(t, share(s.found, s.plates), easyPRRecallMin)
+	require.GreaterOrEqual(t, share(s.whole, s.plates), easyPRWholeFloor)
+	require.GreaterOrEqual(t, share(s.chars, s.totalChars), easyPRCharFloor)
 }

@@ -41,55 +41,51 @@ const (
 // green including the pale top of new-energy plates) and regions dense in vertical
 // edges (any colour, white and black plates included), each closed morphologically,
 // labelled, and kept when their size, aspect ratio and fill fit a plate.
-func locate(pic plate.Picture, minH int) []candidate {
-	// Plates of 16 pixels and more are found at half resolution, 4 times cheaper.
-	if minH >= 16 && pic.W >= 64 && pic.H >= 64 {
-		cands := locateAt(halve(pic), minH/2)
-		for i := range cands {
-			c := &cands[i]
-			c.cx, c.cy, c.length, c.thick = c.cx*2, c.cy*2, c.length*2, c.thick*2
-		}
-		return cands
+func (s *scratch) locate(pic plate.Picture, minH int) []candidate {
+	// Plates of 16 pixels and more are found at half resolution, 4 times cheaper;
+	// in large pictures big plates (48 px and more, whose characters break the colour
+	// masks apart at fine scales) are looked for at a quarter resolution too.
+	if minH < 16 || pic.W < 64 || pic.H < 64 {
+		return dedupe(s.locateAt(pic, minH))
 	}
-	return locateAt(pic, minH)
+	half := halve(pic, s.half)
+	s.half = half.Pix
+	cands := scaled(s.locateAt(half, minH/2), 2)
+	if pic.W >= bigPicture && half.W >= 64 && half.H >= 64 {
+		quarter := halve(half, s.quarter)
+		s.quarter = quarter.Pix
+		cands = append(cands, scaled(s.locateAt(quarter, max(minH, 48)/4), 4)...)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prior > cands[j].prior })
+	return dedupe(cands)
 }
 
-// halve averages pic over 2×2 pixels.
-func halve(pic plate.Picture) plate.Picture {
-	w, h := pic.W/2, pic.H/2
-	out := plate.Picture{W: w, H: h, Pix: make([]byte, w*h*3)}
-	for y := range h {
-		r0 := pic.Pix[2*y*pic.W*3:]
-		r1 := pic.Pix[(2*y+1)*pic.W*3:]
-		for x := range w {
-			for k := range 3 {
-				i := 2*x*3 + k
-				sum := int(r0[i]) + int(r0[i+3]) + int(r1[i]) + int(r1[i+3])
-				out.Pix[(y*w+x)*3+k] = byte((sum + 2) / 4)
-			}
-		}
+// bigPicture is the width from which locate also works at a quarter resolution.
+const bigPicture = 1200
+
+func scaled(cands []candidate, f float64) []candidate {
+	for i := range cands {
+		c := &cands[i]
+		c.cx, c.cy, c.length, c.thick = c.cx*f, c.cy*f, c.length*f, c.thick*f
 	}
-	return out
+	return cands
 }
 
 // locateAt is locate at the picture's own resolution.
-func locateAt(pic plate.Picture, minH int) []candidate {
+func (s *scratch) locateAt(pic plate.Picture, minH int) []candidate {
 	w, h := pic.W, pic.H
-	colors := [3]mask{newMask(w, h), newMask(w, h), newMask(w, h)}
-	gray := make([]int32, w*h)
-	for i := range gray {
-		b, g, r := int32(pic.Pix[i*3]), int32(pic.Pix[i*3+1]), int32(pic.Pix[i*3+2])
-		gray[i] = (r + 2*g + b) >> 2
-		if k := hsvClass(r, g, b); k != pixNone {
-			colors[k-1].on[i] = true
-		}
-	}
-	edges := sobelX(gray, w, h)
+	gray, colors := grayAndColors(pic, s.gray, &s.masks)
+	s.gray = gray
+	edges, resp := sobelX(gray, w, h, s.resp, &s.masks)
+	s.resp = resp
 
 	var cands []candidate
 	rx := max(4, min(12, minH/2+2))
-	edgeBand := edges.close(rx, 1).open(2, max(1, minH/6))
+	closedEdges := edges.close(rx, 1)
+	edgeBand := closedEdges.open(2, max(1, minH/6))
 	cands = append(cands, blobCandidates(edgeBand, minH, plate.ColorUnknown, true)...)
+	closedEdges.release()
+	edgeBand.release()
 	for k, m := range colors {
 		closed := m.close(max(2, minH/6), max(1, minH/8))
 		cs := blobCandidates(closed, minH, []plate.Color{plate.ColorBlue, plate.ColorYellow, plate.ColorGreen}[k], false)
@@ -97,9 +93,15 @@ func locateAt(pic plate.Picture, minH int) []candidate {
 			cs[i].prior += edgeShare(edges, cs[i])
 		}
 		cands = append(cands, cs...)
+		m.release()
+		closed.release()
+	}
+	edges.release()
+	for i := range cands {
+		cands[i].prior += stripes(gray, w, h, cands[i])
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prior > cands[j].prior })
-	return dedupe(cands)
+	return cands
 }
 
 // sameRegion is the overlap above which two candidates are read once.
@@ -158,35 +160,6 @@ func hsvClass(r, g, b int32) int {
 	return pixNone
 }
 
-// sobelX marks the pixels whose horizontal Sobel response stands out: above the
-// mean plus two standard deviations of the picture's responses, and at least 48
-// (of 1020).
-func sobelX(gray []int32, w, h int) mask {
-	resp := make([]int32, w*h)
-	var sum, sq float64
-	for y := 1; y < h-1; y++ {
-		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			gx := (gray[i-w+1] + 2*gray[i+1] + gray[i+w+1]) - (gray[i-w-1] + 2*gray[i-1] + gray[i+w-1])
-			if gx < 0 {
-				gx = -gx
-			}
-			resp[i] = gx
-			sum += float64(gx)
-			sq += float64(gx) * float64(gx)
-		}
-	}
-	n := float64(max(1, (w-2)*(h-2)))
-	mean := sum / n
-	std := math.Sqrt(math.Max(0, sq/n-mean*mean))
-	t := int32(math.Max(48, mean+2*std))
-	m := newMask(w, h)
-	for i, v := range resp {
-		m.on[i] = v > t
-	}
-	return m
-}
-
 // blobCandidates turns the blobs of m into candidates that have a plate's shape.
 func blobCandidates(m mask, minH int, col plate.Color, edgeOnly bool) []candidate {
 	minThick := 0.75 * float64(minH)
@@ -224,18 +197,51 @@ func blobCandidates(m mask, minH int, col plate.Color, edgeOnly bool) []candidat
 // scaled so that a typical plate scores about 1.
 func edgeShare(edges mask, c candidate) float64 {
 	b := c.bounds().Intersect(image.Rect(0, 0, edges.w, edges.h))
-	x0, x1, y0, y1 := b.Min.X, b.Max.X, b.Min.Y, b.Max.Y
-	on, n := 0, 0
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			n++
-			if edges.on[y*edges.w+x] {
-				on++
-			}
-		}
-	}
-	if n == 0 {
+	n := b.Dx() * b.Dy()
+	on := edges.count(b.Min.X, b.Min.Y, b.Max.X, b.Max.Y)
+	if n <= 0 {
 		return 0
 	}
 	return math.Min(1, float64(on)/float64(n)/0.15)
+}
+
+// stripes scores how much a candidate's middle line looks like a row of characters:
+// the number of light/dark alternations along it (seven characters make at least
+// fourteen), as a share of fourteen, at most 1.
+func stripes(gray []int32, w, h int, c candidate) float64 {
+	n := max(16, int(c.length))
+	cos, sin := math.Cos(c.angle), math.Sin(c.angle)
+	vals := make([]int32, 0, n)
+	lo, hi := int32(255), int32(0)
+	for i := range n {
+		d := (float64(i)/float64(n-1) - 0.5) * c.length
+		x, y := int(c.cx+d*cos), int(c.cy+d*sin)
+		if x < 0 || y < 0 || x >= w || y >= h {
+			continue
+		}
+		v := gray[y*w+x]
+		vals = append(vals, v)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 24 {
+		return 0
+	}
+	// hysteresis around the middle level
+	mid, band := (lo+hi)/2, (hi-lo)/6
+	state, flips := 0, 0
+	for _, v := range vals {
+		switch {
+		case v > mid+band && state != 1:
+			if state != 0 {
+				flips++
+			}
+			state = 1
+		case v < mid-band && state != -1:
+			if state != 0 {
+				flips++
+			}
+			state = -1
+		}
+	}
+	return math.Min(1, float64(flips)/14)
 }

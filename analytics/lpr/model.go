@@ -38,7 +38,7 @@ func (c *Classic) classify(g glyph.Glyph, probs []float32) {
 	x := glyph.Features(g)
 	clear(probs)
 	for _, net := range c.nets {
-		for k, p := range net.Predict(x, c.scratch) {
+		for k, p := range net.Predict(x, c.probs) {
 			probs[k] += p
 		}
 	}

@@ -17,6 +17,9 @@ const (
 	growEdgeL, growEdgeT   = 1.12, 1.6
 )
 
+// maxPrior is about the largest candidate prior (fill and shape, edge share, stripes).
+const maxPrior = 3
+
 // maxOverlap is the IoU above which a weaker finding is dropped as a duplicate.
 const maxOverlap = 0.3
 
@@ -41,9 +44,14 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 	if roi.Dx() < minCrop || roi.Dy() < minCrop {
 		return nil, fmt.Errorf("lpr: read: roi %v leaves under 8x8 pixels of the %dx%d picture", roi, pic.W, pic.H)
 	}
-	sub := pic.Crop(roi)
-	cands := locate(sub, minHeight)
+	sub := pic // Read only reads pic: the whole picture needs no copy
+	if roi != bounds {
+		sub = cropRect(pic, roi, c.scratch.sub)
+		c.scratch.sub = sub.Pix
+	}
+	cands := c.scratch.locate(sub, minHeight)
 	var found []plate.Finding
+	var line []int32
 	read := 0
 	for _, cand := range cands {
 		if read >= c.opts.MaxCandidates {
@@ -51,6 +59,10 @@ func (c *Classic) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([
 		}
 		if covered(found, cand.bounds().Add(roi.Min)) {
 			continue
+		}
+		var ok bool
+		if line, ok = striped(sub, cand, line); !ok {
+			continue // not a row of characters: not worth reading
 		}
 		read++
 		if f, ok := c.readCandidate(sub, cand, minHeight); ok {
@@ -88,7 +100,7 @@ func (c *Classic) readCandidate(pic plate.Picture, cand candidate, minH int) (pl
 	ow, oh := max(minCrop, int(math.Round(length))), max(minCrop, int(math.Round(thick)))
 	m := rotRect(cand.cx, cand.cy, cand.angle, length, thick, ow, oh)
 	crop := seg.Warp(pic, m, ow, oh)
-	r := c.readPlate(crop)
+	r := c.readPlate(crop, true)
 	if r.conf < c.opts.MinConf || r.text == "" {
 		return plate.Finding{}, false
 	}
@@ -105,7 +117,7 @@ func (c *Classic) readCandidate(pic plate.Picture, cand candidate, minH int) (pl
 	f := plate.Finding{
 		Text: r.text, CharConf: r.charConf, Conf: r.conf,
 		Color: r.color, ColorConf: r.colorConf,
-		DetectConf: math.Min(1, math.Max(0, cand.prior))*0.5 + 0.5*r.conf,
+		DetectConf: 0.5*math.Min(1, math.Max(0, cand.prior/maxPrior)) + 0.5*r.conf,
 	}
 	bounds := image.Rect(0, 0, pic.W, pic.H)
 	for i, p := range quad {

@@ -25,24 +25,27 @@ type reading struct {
 	outline [4]seg.Point
 }
 
-// readPlate segments and classifies a rectified plate picture (any size).
-func (c *Classic) readPlate(crop plate.Picture) reading {
+// readPlate segments and classifies a rectified plate picture (any size). With
+// verify, layouts whose slots do not hold characters the way a plate does
+// (plausible) are dropped before they are classified; a crop none fits reads as
+// the empty text.
+func (c *Classic) readPlate(crop plate.Picture, verify bool) reading {
 	s := seg.Segment(crop)
 	res := reading{quality: math.Inf(-1), color: s.Color, colorConf: s.ColorConf}
 	for _, row := range s.Rows {
-		if !layoutFits(row.Len, s.Color, s.ColorConf) {
+		glyphs, ok := cutRow(s.Ink, row.Slots)
+		if verify && !plausible(s, row.Slots, glyphs, ok) {
 			continue
 		}
 		probs := make([][]float32, len(row.Slots))
 		boxes := make([]image.Rectangle, len(row.Slots))
-		for i, r := range row.Slots {
+		for i := range row.Slots {
 			probs[i] = make([]float32, len(glyph.Classes))
-			g, ok := glyph.Cut(s.Ink, r)
-			if !ok {
+			if !ok[i] {
 				continue // all zero: the slot votes for nothing
 			}
-			c.classify(g, probs[i])
-			boxes[i] = g.Box
+			c.classify(glyphs[i], probs[i])
+			boxes[i] = glyphs[i].Box
 		}
 		d := decode(probs)
 		if q := d.logProb + layoutPrior(row.Len, s.Color); q > res.quality {
@@ -54,17 +57,14 @@ func (c *Classic) readPlate(crop plate.Picture) reading {
 	return res
 }
 
-// sureColor is the colour confidence above which the colour alone picks the layout.
-const sureColor = 0.7
-
-// layoutFits reports whether a row of n characters is worth reading on a plate of
-// this colour: a surely green plate is a new-energy one (8), a surely blue, yellow,
-// white or black one is not.
-func layoutFits(n int, col plate.Color, conf float64) bool {
-	if col == plate.ColorUnknown || conf < sureColor {
-		return true
+// cutRow cuts the character out of each slot; ok[i] is false where slot i holds
+// no ink.
+func cutRow(ink glyph.Image, slots []image.Rectangle) ([]glyph.Glyph, []bool) {
+	gs, ok := make([]glyph.Glyph, len(slots)), make([]bool, len(slots))
+	for i, r := range slots {
+		gs[i], ok[i] = glyph.Cut(ink, r)
 	}
-	return (n == 8) == (col == plate.ColorGreen)
+	return gs, ok
 }
 
 // layoutPrior nudges the layout choice by colour: green plates carry 8 characters,

@@ -146,7 +146,7 @@ func TestSettleWithoutLineAndDedupe(t *testing.T) {
 
 func TestFinishReportsUnsettledPass(t *testing.T) {
 	s, rd := newStage(t, gateRule())
-	caps := drive(t, s, rd, 0, []string{"沪C3Q2R5", "沪C3Q2R5"}, 100, 10)
+	caps := drive(t, s, rd, 0, []string{"沪C3Q2R5", "沪C3Q2R5"}, 100, 25)
 	require.Empty(t, caps, "two reads do not settle")
 	caps = s.Finish(t0.Add(time.Second))
 	require.Len(t, caps, 1)
@@ -156,7 +156,7 @@ func TestFinishReportsUnsettledPass(t *testing.T) {
 
 func TestGapEndsPass(t *testing.T) {
 	s, rd := newStage(t, gateRule())
-	require.Empty(t, drive(t, s, rd, 0, []string{"浙B88D16", "浙B88D16"}, 100, 10))
+	require.Empty(t, drive(t, s, rd, 0, []string{"浙B88D16", "浙B88D16"}, 100, 25))
 	// Nothing tracked and no read for more than the gap: the pass ends and reports.
 	var caps []Capture
 	for i := 2; i < 10; i++ {
@@ -229,7 +229,7 @@ func TestTwoPlatesAtOnce(t *testing.T) {
 	s, rd := newStage(t, gateRule())
 	var caps []Capture
 	for i := range 4 {
-		rd.next = []plate.Finding{read("粤D12345", 100, 100+5*i, 0.9), read("粤B55555", 450, 120+5*i, 0.8)}
+		rd.next = []plate.Finding{read("粤D12345", 100, 100+10*i, 0.9), read("粤B55555", 450, 120+10*i, 0.8)}
 		c, err := s.Process(frame(i, car(1, 0.1, 0.1, 0.3, 0.5), car(2, 0.65, 0.1, 0.85, 0.5)))
 		require.NoError(t, err)
 		caps = append(caps, c...)
@@ -249,7 +249,7 @@ func TestMaxTracksBound(t *testing.T) {
 	texts := []string{"粤D11111", "粤D22222", "粤D33333"}
 	for k, txt := range texts {
 		for i := range 2 { // two reads each: not settled
-			rd.next = []plate.Finding{read(txt, 50+200*k, 100, 0.9)}
+			rd.next = []plate.Finding{read(txt, 50+200*k, 100+25*i, 0.9)}
 			c, err := s.Process(frame(2*k+i, car(uint64(k+1), 0, 0, 1, 1)))
 			require.NoError(t, err)
 			caps = append(caps, c...)
@@ -291,4 +291,12 @@ func TestSingleReadIsNotAPass(t *testing.T) {
 	caps := drive(t, s, rd, 0, []string{"粤D12345"}, 100, 10)
 	caps = append(caps, s.Finish(t0.Add(time.Minute))...)
 	require.Empty(t, caps, "one read alone is not reported (MinReads 2)")
+}
+
+func TestStillPlateIsNotAPass(t *testing.T) {
+	s, rd := newStage(t, gateRule())
+	// A stripe or sign read as a plate in every frame, never moving.
+	caps := drive(t, s, rd, 0, []string{"晋L11111", "晋L11111", "晋L11111", "晋L11111", "晋L11111"}, 100, 0)
+	caps = append(caps, s.Finish(t0.Add(time.Minute))...)
+	require.Empty(t, caps, "a plate that never moves its own height is no vehicle pass")
 }

@@ -46,6 +46,7 @@ type passTrack struct {
 	cons      *plate.Consensus
 	box       analytics.Box // last known plate box (read, or carried by its vehicle)
 	first     time.Time
+	firstBox  analytics.Box // the plate at its first read
 	lastAlive time.Time
 	vehicle   *Vehicle // the tracked object carrying the plate, last seen
 	rules     map[string]bool
@@ -112,6 +113,7 @@ func (s *Stage) associate(f Frame, finds []finding) {
 			id: s.nextID, cons: plate.NewConsensus(plate.ConsensusOptions{}), first: f.Time,
 			rules: map[string]bool{}, fired: map[string]bool{}, triggered: map[string]triggerHit{},
 		}
+		tr.firstBox = fd.box
 		s.tracks = append(s.tracks, tr)
 		s.addRead(tr, f, fd)
 	}
@@ -248,7 +250,7 @@ func (s *Stage) settle(out []Capture) []Capture {
 			switch {
 			case hasLine && triggered:
 				out = s.report(r, tr, res, hit, out)
-			case !hasLine && res.Reads >= s.opts.SettleReads:
+			case !hasLine && res.Reads >= s.opts.SettleReads && tr.moved():
 				out = s.report(r, tr, res, triggerHit{}, out)
 			}
 		}
@@ -304,9 +306,20 @@ func (s *Stage) end(tr *passTrack, out []Capture) []Capture {
 			}
 			continue
 		}
-		out = s.report(r, tr, res, triggerHit{}, out)
+		if tr.moved() {
+			out = s.report(r, tr, res, triggerHit{}, out)
+		}
 	}
 	return out
+}
+
+// moved reports whether the plate moved at least its own height since its first
+// read: a vehicle passes; a stripe, sign or lane marking read as a plate does
+// not. (A trigger line needs no such check: crossing it is moving.)
+func (tr *passTrack) moved() bool {
+	x0, y0 := centre(tr.firstBox)
+	x1, y1 := centre(tr.box)
+	return math.Hypot(x1-x0, y1-y0) >= tr.firstBox.H()
 }
 
 // report builds the capture of pass tr for rule r unless the rule's deduper has

@@ -27,11 +27,13 @@ func main() {
 func run() error {
 	out := flag.String("out", "charmodel.bin", "model file to write")
 	seed := flag.Uint64("seed", 1, "random seed")
-	plates := flag.Int("plates", 15000, "synthetic training plates")
-	perClass := flag.Int("per-class", 150, "isolated training characters per class")
+	plates := flag.Int("plates", 16000, "synthetic training plates")
+	perClass := flag.Int("per-class", 100, "isolated training characters per class (Chinese: twice)")
 	heldOut := flag.Int("held-out", 1000, "held-out synthetic test plates (0: skip)")
 	hidden := flag.Int("hidden", 160, "hidden units")
-	epochs := flag.Int("epochs", 24, "training epochs")
+	epochs := flag.Int("epochs", 16, "training epochs")
+	decay := flag.Float64("weight-decay", 1e-3, "L2 weight decay")
+	nets := flag.Int("nets", 3, "ensemble size (successive seeds)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -39,9 +41,9 @@ func run() error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	start := time.Now()
 	res, err := trainer.Build(ctx, trainer.Config{
-		Seed: *seed, Plates: *plates, PerClass: *perClass, HeldOut: *heldOut,
+		Seed: *seed, Plates: *plates, PerClass: *perClass, HeldOut: *heldOut, Nets: *nets,
 		Net: mlp.TrainConfig{
-			Hidden: *hidden, Epochs: *epochs,
+			Hidden: *hidden, Epochs: *epochs, WeightDecay: *decay,
 			Progress: func(epoch int, loss float64) {
 				log.Info("epoch", "n", epoch+1, "loss", fmt.Sprintf("%.4f", loss), "elapsed", time.Since(start).Round(time.Second))
 			},

@@ -169,3 +169,40 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, n.Labels, n2.Labels)
 	})
 }
+
+// TestLayerMatchesPlainSums checks that the piecewise layer gives, to the bit,
+// the plain loop's sums, for input lengths around the piece size and layers
+// narrower and wider than the piecewise bound.
+func TestLayerMatchesPlainSums(t *testing.T) {
+	cases := []struct {
+		name    string
+		in, out int
+		relu    bool
+	}{
+		{"small", 3, 5, true},
+		{"one piece", dotChunk, 7, false},
+		{"piece and tail", dotChunk + 3, 9, true},
+		{"glyph features", 874, 160, true},
+		{"wider than the bound", 37, maxLayer + 1, false},
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w, in, b := make([]float32, tc.in*tc.out), make([]float32, tc.in), make([]float32, tc.out)
+			for _, v := range [][]float32{w, in, b} {
+				for i := range v {
+					v[i] = float32(rng.NormFloat64())
+				}
+			}
+			got := make([]float32, tc.out)
+			layer(w, in, b, got, tc.relu)
+			for j := range got {
+				want := dot(w[j*tc.in:(j+1)*tc.in], in) + b[j]
+				if tc.relu {
+					want = max(0, want)
+				}
+				require.Equal(t, want, got[j], "output %d", j)
+			}
+		})
+	}
+}

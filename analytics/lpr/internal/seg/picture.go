@@ -2,7 +2,6 @@ package seg
 
 import (
 	"math"
-	"sort"
 
 	"github.com/sharpeyes/sharpeyes/analytics/lpr/internal/glyph"
 	"github.com/sharpeyes/sharpeyes/analytics/plate"
@@ -118,14 +117,28 @@ func inkPlane(pic plate.Picture, color plate.Color) glyph.Image {
 	return img
 }
 
-// stretch maps the lo and hi quantiles of p to 0 and 1, clamping.
+// stretch maps the lo and hi quantiles of p (values in [0, 1]) to 0 and 1,
+// clamping; quantiles come from a 256-bin histogram.
 func stretch(p []float32, lo, hi float64) {
 	if len(p) == 0 {
 		return
 	}
-	s := append([]float32(nil), p...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	a, b := s[int(lo*float64(len(s)-1))], s[int(hi*float64(len(s)-1))]
+	var hist [256]int
+	for _, v := range p {
+		hist[min(255, max(0, int(v*255)))]++
+	}
+	quantile := func(q float64) float32 {
+		want := int(q * float64(len(p)-1))
+		n := 0
+		for i, c := range hist {
+			n += c
+			if n > want {
+				return float32(i) / 255
+			}
+		}
+		return 1
+	}
+	a, b := quantile(lo), quantile(hi)
 	if b-a < 1e-3 {
 		return
 	}

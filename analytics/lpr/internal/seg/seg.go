@@ -6,6 +6,7 @@ package seg
 import (
 	"image"
 	"math"
+	"sort"
 
 	"github.com/sharpeyes/sharpeyes/analytics/lpr/internal/glyph"
 	"github.com/sharpeyes/sharpeyes/analytics/plate"
@@ -66,8 +67,14 @@ func Segment(crop plate.Picture) Result {
 	r.ScaleX, r.ScaleY = float64(crop.W)/float64(w), float64(crop.H)/PlateH
 	bin := binarise(r.Ink)
 	r.Top, r.Bottom = textBand(bin, r.Ink.W, r.Ink.H, 8)
+	if top, bottom, ok := r.charRows(bin); ok {
+		r.Top, r.Bottom = top, bottom
+	}
 	prof := newProfile(bin, r.Ink.W, r.Top, r.Bottom)
 	for _, l := range []layout{layout7, layout8} {
+		if !LayoutFits(len(l.starts), r.Color, r.ColorConf) {
+			continue
+		}
 		f := fitLayout(prof, l, float64(r.Bottom-r.Top))
 		if math.IsInf(f.score, -1) {
 			continue
@@ -108,4 +115,46 @@ func (r Result) outline(l layout, f fit) [4]Point {
 		out[i] = r.ToCrop(p)
 	}
 	return out
+}
+
+// charRows checks the band against the characters themselves: it places the
+// 7-character layout, cuts the six Latin cells and, when the band is much taller than
+// the median ink box (a loose crop whose band took in the bumper or the frame),
+// returns the median ink rows instead.
+func (r Result) charRows(bin []bool) (top, bottom int, ok bool) {
+	prof := newProfile(bin, r.Ink.W, r.Top, r.Bottom)
+	f := fitLayout(prof, layout7, float64(r.Bottom-r.Top))
+	if math.IsInf(f.score, -1) {
+		return 0, 0, false
+	}
+	var tops, bottoms []int
+	for _, slot := range slots(prof, layout7, f, r.Top, r.Bottom)[1:] {
+		if g, ok := glyph.Cut(r.Ink, slot); ok && g.Box.Dx() < g.Box.Dy() {
+			tops = append(tops, g.Box.Min.Y)
+			bottoms = append(bottoms, g.Box.Max.Y)
+		}
+	}
+	if len(tops) < 4 {
+		return 0, 0, false
+	}
+	sort.Ints(tops)
+	sort.Ints(bottoms)
+	top, bottom = tops[len(tops)/2], bottoms[len(bottoms)/2]
+	if bottom-top < 8 || float64(r.Bottom-r.Top) < 1.25*float64(bottom-top) {
+		return 0, 0, false
+	}
+	return top, bottom, true
+}
+
+// sureColor is the colour confidence above which the colour alone picks the layout.
+const sureColor = 0.7
+
+// LayoutFits reports whether a row of n characters is worth placing on a plate of
+// this colour: a surely green plate is a new-energy one (8 characters), a surely
+// blue, yellow, white or black one is not.
+func LayoutFits(n int, col plate.Color, conf float64) bool {
+	if col == plate.ColorUnknown || conf < sureColor {
+		return true
+	}
+	return (n == 8) == (col == plate.ColorGreen)
 }

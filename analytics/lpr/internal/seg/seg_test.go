@@ -46,5 +46,5 @@ func TestSegmentAlignsSyntheticCrops(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d synthetic crops segmented on every character", aligned, plates)
-	require.GreaterOrEqual(t, float64(aligned)/float64(plates), 0.0)
+	require.GreaterOrEqual(t, float64(aligned)/float64(plates), 0.88, "measured 0.93")
 }

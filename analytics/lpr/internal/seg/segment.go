@@ -274,7 +274,7 @@ func fitLayout(p profile, l layout, bandH float64) fit {
 	}
 	nominal := bandH / l.height
 	best := fit{score: math.Inf(-1)}
-	for s := 0.6; s <= 1.8; s *= 1.025 {
+	for s := 0.7; s <= 1.6; s *= 1.025 {
 		scale := nominal * s
 		span := l.span() * scale
 		if span > w*1.1 || span < w*0.45 {

@@ -28,8 +28,11 @@ type Config struct {
 	// HeldOut is the number of test plates, rendered with another seed (their
 	// characters make the held-out set).
 	HeldOut int
-	// Net configures the classifier (its Seed is replaced by Seed).
+	// Net configures the classifier (its Seed is replaced by Seed, Seed+1, ...).
 	Net mlp.TrainConfig
+	// Nets is the ensemble size: nets trained on the same data with successive seeds,
+	// whose probabilities the engine averages [1].
+	Nets int
 	// Workers renders in parallel (default GOMAXPROCS); it never changes the result.
 	Workers int
 }
@@ -80,15 +83,19 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	train.add(plates)
-	netCfg := cfg.Net
-	netCfg.Seed = cfg.Seed
-	net, err := mlp.Train(train.X, train.Y, glyph.Classes, netCfg)
-	if err != nil {
-		return Result{}, fmt.Errorf("trainer: fit: %w", err)
-	}
-	model, err := net.MarshalBinary()
-	if err != nil {
-		return Result{}, fmt.Errorf("trainer: encode: %w", err)
+	var model []byte
+	for k := range max(1, cfg.Nets) {
+		netCfg := cfg.Net
+		netCfg.Seed = cfg.Seed + uint64(k)
+		net, err := mlp.Train(train.X, train.Y, glyph.Classes, netCfg)
+		if err != nil {
+			return Result{}, fmt.Errorf("trainer: fit net %d: %w", k+1, err)
+		}
+		enc, err := net.MarshalBinary()
+		if err != nil {
+			return Result{}, fmt.Errorf("trainer: encode net %d: %w", k+1, err)
+		}
+		model = append(model, enc...)
 	}
 	res := Result{Model: model, Train: len(train.X), Skipped: train.Skipped}
 	if cfg.HeldOut > 0 {
@@ -96,7 +103,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		q, err := mlp.Decode(model)
+		q, err := mlp.DecodeAll(model)
 		if err != nil {
 			return Result{}, fmt.Errorf("trainer: decode own model: %w", err)
 		}
@@ -168,12 +175,19 @@ func Render(ctx context.Context, set *synth.Set, seed uint64, perClass, workers 
 	return d, nil
 }
 
-// Score returns the top-1 accuracy of net on d, overall and on the Chinese classes.
-func Score(net *mlp.Net, d Dataset) (all, chinese float64) {
+// Score returns the top-1 accuracy of the ensemble nets (mean probabilities) on d,
+// overall and on the Chinese classes.
+func Score(nets []*mlp.Net, d Dataset) (all, chinese float64) {
 	var ok, okZh, nZh int
-	probs := make([]float32, net.Out)
+	probs := make([]float32, len(glyph.Classes))
+	one := make([]float32, len(glyph.Classes))
 	for i, x := range d.X {
-		net.Predict(x, probs)
+		clear(probs)
+		for _, net := range nets {
+			for k, p := range net.Predict(x, one) {
+				probs[k] += p
+			}
+		}
 		best := 0
 		for k, p := range probs {
 			if p > probs[best] {

@@ -16,7 +16,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // TestBuildIsDeterministic trains a tiny model twice with one seed and once with
 // another, with different worker counts: the seed alone decides the bytes.
 func TestBuildIsDeterministic(t *testing.T) {
-	cfg := Config{Seed: 5, Plates: 40, PerClass: 2, HeldOut: 10, Net: mlp.TrainConfig{Hidden: 12, Epochs: 2}, Workers: 1}
+	cfg := Config{Seed: 5, Plates: 40, PerClass: 2, HeldOut: 10, Net: mlp.TrainConfig{Hidden: 12, Epochs: 2}, Nets: 2, Workers: 1}
 	a, err := Build(context.Background(), cfg)
 	require.NoError(t, err, "needs ffmpeg and the fonts of scripts/setup.sh")
 	cfg.Workers = 3
@@ -32,10 +32,13 @@ func TestBuildIsDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, a.Model, c.Model)
 
-	net, err := mlp.Decode(a.Model)
+	nets, err := mlp.DecodeAll(a.Model)
 	require.NoError(t, err)
-	require.Equal(t, glyph.FeatureLen, net.In)
-	require.Equal(t, string(glyph.Classes), string(net.Labels))
+	require.Len(t, nets, 2)
+	for _, net := range nets {
+		require.Equal(t, glyph.FeatureLen, net.In)
+		require.Equal(t, string(glyph.Classes), string(net.Labels))
+	}
 }
 
 func TestBuildRejectsEmptyConfig(t *testing.T) {
