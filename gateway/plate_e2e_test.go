@@ -172,4 +172,15 @@ func TestAnalyzeImages(t *testing.T) {
 
 	err := AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{filepath.Join(t.TempDir(), "missing.jpg")}}, &out, &logs)
 	require.ErrorContains(t, err, "1 of 1 images could not be read")
+
+	// The detector with the classic engine reading (no recogniser model).
+	require.NoError(t, os.WriteFile(cfg, []byte("plates: {engine: onnx, detector: "+filepath.Join(dir, "hyperlpr3_y5fu_320x_sim.onnx")+
+		", recognizer: classic, color: "+filepath.Join(dir, "hyperlpr3_litemodel_cls_96x_r1.onnx")+"}\n"), 0o600))
+	out.Reset()
+	require.NoError(t, AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{img}}, &out, &logs), logs.String())
+	p = ImagePlate{}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &p), out.String())
+	require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "got %s", p.Text)
+	require.Equal(t, "green", p.Color)
+	require.Equal(t, "onnx(hyperlpr3-320+read:classic+cls)", p.Engine)
 }

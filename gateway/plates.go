@@ -30,10 +30,20 @@ func newPlateReader(ctx context.Context, p conf.Plates) (plate.Reader, error) {
 		}
 		return r, nil
 	case "onnx":
+		cfg := opencv.PlateONNXConfig{
+			Detector: p.Detector, DetectorSize: p.DetectorSize, Recognizer: p.Recognizer, Charset: p.Charset, Color: p.Color,
+		}
+		if p.Recognizer == conf.RecognizerClassic {
+			cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+			if err != nil {
+				return nil, fmt.Errorf("plates.recognizer classic: %w", err)
+			}
+			cfg.Recognizer, cfg.Charset, cfg.Reader = "", "", cl
+		}
 		for _, m := range []struct{ field, path, format string }{
-			{"plates.detector", p.Detector, opencv.FormatHyperLPR3},
-			{"plates.recognizer", p.Recognizer, opencv.FormatLPRNet},
-			{"plates.color", p.Color, opencv.FormatPlateColor},
+			{"plates.detector", cfg.Detector, opencv.FormatHyperLPR3},
+			{"plates.recognizer", cfg.Recognizer, opencv.FormatLPRNet},
+			{"plates.color", cfg.Color, opencv.FormatPlateColor},
 		} {
 			if m.path == "" {
 				continue
@@ -42,9 +52,7 @@ func newPlateReader(ctx context.Context, p conf.Plates) (plate.Reader, error) {
 				return nil, fmt.Errorf("%s: %w", m.field, err)
 			}
 		}
-		r, err := opencv.NewPlateONNX(opencv.PlateONNXConfig{
-			Detector: p.Detector, DetectorSize: p.DetectorSize, Recognizer: p.Recognizer, Charset: p.Charset, Color: p.Color,
-		})
+		r, err := opencv.NewPlateONNX(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("plates: %w", err)
 		}

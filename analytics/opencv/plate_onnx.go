@@ -35,8 +35,15 @@ type PlateONNXConfig struct {
 	// must match the model (the HyperLPR3 files are fixed at 320 or 640).
 	DetectorSize int
 	// Recognizer is an LPRNet-style CTC recogniser (94×24 input, [classes, T]
-	// output). Required.
+	// output). Required unless Reader is set.
 	Recognizer string
+	// Reader, when set, reads each rectified plate instead of the recogniser
+	// model (Recognizer and Charset are then ignored): the detector finds and
+	// straightens plates, another engine reads them (such as lpr's classic
+	// engine, which reads photos better than the LPRNet weights; see
+	// docs/BENCHMARKS.md). The colour still comes from this engine. The engine
+	// does not close it.
+	Reader plate.Recognizer
 	// Charset is a file listing the recogniser's classes, one character per
 	// line, blank last (lprnet_chars.txt). Empty means the built-in LPRNet order.
 	Charset string
@@ -62,7 +69,7 @@ func (c *PlateONNXConfig) setDefaults() {
 
 func (c *PlateONNXConfig) validate() error {
 	switch {
-	case c.Recognizer == "":
+	case c.Recognizer == "" && c.Reader == nil:
 		return errors.New("recognizer: required")
 	case c.DetectorSize < 32 || c.DetectorSize%32 != 0:
 		return fmt.Errorf("detector_size %d: want a positive multiple of 32", c.DetectorSize)
@@ -77,10 +84,11 @@ func (c *PlateONNXConfig) validate() error {
 // classifier. It implements plate.Reader and plate.Recognizer, owns one Net per
 // model and is not safe for concurrent use: one per camera worker.
 type PlateONNX struct {
-	cfg PlateONNXConfig
-	det *plateDetector // nil without a detector
-	rec *plateRecognizer
-	col *plateColorer
+	cfg    PlateONNXConfig
+	closed bool
+	det    *plateDetector   // nil without a detector
+	rec    *plateRecognizer // nil when cfg.Reader reads
+	col    *plateColorer
 	// splitRows reads the two rows of a two-row plate one by one instead of
 	// side by side (measured in TestPlateEval; side by side is the default).
 	splitRows bool
@@ -113,17 +121,19 @@ func NewPlateONNX(cfg PlateONNXConfig) (*PlateONNX, error) {
 
 // load checks, loads and warms up the configured models.
 func (e *PlateONNX) load() error {
-	chars, err := loadCharset(e.cfg.Charset)
-	if err != nil {
-		return fmt.Errorf("charset %s: %w", e.cfg.Charset, err)
-	}
-	net, err := checkedPlateNet("recognizer", e.cfg.Recognizer, FormatLPRNet, 0)
-	if err != nil {
-		return err
-	}
-	e.rec = newPlateRecognizer(net, chars, e.cfg.GreedyDecode)
-	if err := e.warmRecognizer(); err != nil {
-		return fmt.Errorf("recognizer: model %s: %w", e.cfg.Recognizer, err)
+	if e.cfg.Reader == nil {
+		chars, err := loadCharset(e.cfg.Charset)
+		if err != nil {
+			return fmt.Errorf("charset %s: %w", e.cfg.Charset, err)
+		}
+		net, err := checkedPlateNet("recognizer", e.cfg.Recognizer, FormatLPRNet, 0)
+		if err != nil {
+			return err
+		}
+		e.rec = newPlateRecognizer(net, chars, e.cfg.GreedyDecode)
+		if err := e.warmRecognizer(); err != nil {
+			return fmt.Errorf("recognizer: model %s: %w", e.cfg.Recognizer, err)
+		}
 	}
 	if e.cfg.Detector != "" {
 		net, err := checkedPlateNet("detector", e.cfg.Detector, FormatHyperLPR3, e.cfg.DetectorSize)
@@ -173,15 +183,23 @@ func checkedPlateNet(field, path, format string, size int) (*plateNet, error) {
 	return net, nil
 }
 
-// Engine names the engine and its models, e.g. "onnx(hyperlpr3-320+lprnet+cls)".
+// Engine names the engine and its models, e.g. "onnx(hyperlpr3-320+lprnet+cls)"
+// or, with another engine reading, "onnx(hyperlpr3-320+read:classic+cls)".
 func (e *PlateONNX) Engine() string {
 	s := "onnx("
 	if e.cfg.Detector != "" {
 		s += fmt.Sprintf("hyperlpr3-%d+", e.cfg.DetectorSize)
 	}
-	s += "lprnet"
-	if e.cfg.GreedyDecode {
-		s += "-greedy"
+	switch r := e.cfg.Reader.(type) {
+	case nil:
+		s += "lprnet"
+		if e.cfg.GreedyDecode {
+			s += "-greedy"
+		}
+	case interface{ Engine() string }:
+		s += "read:" + r.Engine()
+	default:
+		s += fmt.Sprintf("read:%T", r)
 	}
 	if e.cfg.Color != "" {
 		s += "+cls"
@@ -191,6 +209,7 @@ func (e *PlateONNX) Engine() string {
 
 // Close frees the networks. It is idempotent.
 func (e *PlateONNX) Close() error {
+	e.closed = true
 	if e.det != nil {
 		e.det.close()
 		e.det = nil

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gocv.io/x/gocv"
 
+	"github.com/sharpeyes/sharpeyes/analytics/lpr"
 	"github.com/sharpeyes/sharpeyes/analytics/plate"
 )
 
@@ -153,4 +154,47 @@ func TestPlateRecognizeTestImage(t *testing.T) {
 			require.Greater(t, c, 0.5)
 		}
 	}
+}
+
+// TestPlateReadWithReader: the detector finds and straightens the plate, the
+// classic engine (no model) reads it, this engine colours it.
+func TestPlateReadWithReader(t *testing.T) {
+	pic := loadPicture(t, shared(t, plateTestImage))
+	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+	require.NoError(t, err)
+	e, err := NewPlateONNX(PlateONNXConfig{Detector: shared(t, plateDetModel), Color: shared(t, plateColorModel), Reader: cl})
+	require.NoError(t, err)
+	require.Equal(t, "onnx(hyperlpr3-320+read:classic+cls)", e.Engine())
+	fs, err := e.Read(pic, image.Rectangle{}, 0)
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	f := fs[0]
+	t.Logf("%q conf %.2f colour %v box %v crop %dx%d", f.Text, f.Conf, f.Color, f.Box, f.Crop.W, f.Crop.H)
+	require.GreaterOrEqual(t, rectIoU(f.Box, hyperlprBox), 0.6, "box %v", f.Box)
+	// Seen from the side, the plate is stretched back to its own shape for the
+	// reader; the classic engine then misses at most one character of it.
+	require.LessOrEqual(t, plate.Distance(f.Text, hyperlprText), 1, f.Text)
+	require.True(t, strings.HasPrefix(f.Text, "苏ED"), f.Text)
+	require.Len(t, f.CharConf, len([]rune(f.Text)))
+	require.Equal(t, plate.ColorGreen, f.Color)
+	require.True(t, f.Crop.Valid())
+
+	wide := plate.Picture{W: 3 * f.Crop.H, H: f.Crop.H}
+	m, err := pictureMat(f.Crop)
+	require.NoError(t, err)
+	defer m.Close()
+	gocv.Resize(m, &m, image.Pt(wide.W, wide.H), 0, 0, gocv.InterpolationLinear)
+	wide.Pix = m.ToBytes()
+	r, err := e.Recognize(wide)
+	require.NoError(t, err)
+	t.Logf("recognised %q", r.Text)
+	require.LessOrEqual(t, plate.Distance(r.Text, hyperlprText), 1, "a crop is read by the reader too: %s", r.Text)
+
+	require.NoError(t, e.Close())
+	_, err = e.Read(pic, image.Rectangle{}, 0)
+	require.ErrorIs(t, err, errPlateClosed)
+	_, err = e.Recognize(f.Crop)
+	require.ErrorIs(t, err, errPlateClosed)
+	_, err = NewPlateONNX(PlateONNXConfig{Detector: shared(t, plateDetModel)})
+	require.ErrorContains(t, err, "recognizer: required", "neither a recogniser model nor a reader")
 }

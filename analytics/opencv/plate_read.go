@@ -18,7 +18,7 @@ var errPlateClosed = errors.New("plate onnx: engine closed")
 // pixels (0: DefaultPlateMinHeight). It never keeps pic.Pix.
 func (e *PlateONNX) Read(pic plate.Picture, roi image.Rectangle, minHeight int) ([]plate.Finding, error) {
 	switch {
-	case e.rec == nil:
+	case e.closed:
 		return nil, errPlateClosed
 	case e.det == nil:
 		return nil, errors.New("plate onnx: plate detector model not configured")
@@ -130,6 +130,9 @@ func (e *PlateONNX) readBox(img gocv.Mat, b plateBox, bounds image.Rectangle) (p
 
 // readCrop reads and colours a rectified plate; Crop is a copy of crop.
 func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) {
+	if e.cfg.Reader != nil {
+		return e.readWith(crop, double)
+	}
 	t, err := e.rec.readPlate(crop, double, e.splitRows)
 	if err != nil {
 		return plate.Finding{}, fmt.Errorf("recognizer: %w", err)
@@ -146,7 +149,7 @@ func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) 
 // narrower than 2.5× its height is read as a two-row plate. Box and Corners
 // cover the whole picture, DetectConf is 1 and Crop is a copy of it.
 func (e *PlateONNX) Recognize(crop plate.Picture) (plate.Finding, error) {
-	if e.rec == nil {
+	if e.closed {
 		return plate.Finding{}, errPlateClosed
 	}
 	img, err := pictureMat(crop)
@@ -162,4 +165,28 @@ func (e *PlateONNX) Recognize(crop plate.Picture) (plate.Finding, error) {
 	f.Corners = [4]image.Point{{0, 0}, {crop.W, 0}, {crop.W, crop.H}, {0, crop.H}}
 	f.DetectConf = 1
 	return f, nil
+}
+
+// readWith reads a rectified plate with the configured Reader and colours it
+// here; Crop is a copy of crop. double is the detector's row count.
+func (e *PlateONNX) readWith(crop gocv.Mat, double bool) (plate.Finding, error) {
+	pic := matPicture(crop)
+	read := pic
+	if w, h := crop.Cols(), crop.Rows(); !double && float64(w) < plateDoubleAspect*float64(h) {
+		// A one-row plate seen from the side: the quad keeps its foreshortened
+		// width. Readers that segment characters want the plate's own shape
+		// (440×140 mm, widened like the quad), so stretch it back.
+		sw := int(math.Round(float64(h) * plateAspect * (1 + e.expandW) / (1 + e.expandH)))
+		wide := gocv.NewMat()
+		defer wide.Close()
+		gocv.Resize(crop, &wide, image.Pt(sw, h), 0, 0, gocv.InterpolationLinear)
+		read = matPicture(wide)
+	}
+	r, err := e.cfg.Reader.Recognize(read)
+	if err != nil {
+		return plate.Finding{}, fmt.Errorf("reader: %w", err)
+	}
+	f := plate.Finding{Text: r.Text, CharConf: r.CharConf, Conf: r.Conf, DoubleRow: double || r.DoubleRow, Crop: pic}
+	f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop)
+	return f, err
 }

@@ -23,6 +23,8 @@ const (
 	// plateDoubleAspect: a crop given to Recognize narrower than this × its
 	// height is read as a two-row plate (440×220 mm against 440×140 mm).
 	plateDoubleAspect = 2.5
+	// plateAspect is a one-row plate's width over its height (440×140 mm).
+	plateAspect = 440.0 / 140
 	// plateMaxCropW bounds the width of a rectified crop; larger plates are
 	// scaled down (the recogniser reads 94 pixels wide).
 	plateMaxCropW = 376

@@ -12,6 +12,10 @@ var PlateEngines = []string{"classic", "onnx"}
 
 // Plates configures how plate rules read plates, and how long plate records are
 // kept.
+// RecognizerClassic as plates.recognizer of the onnx engine has the classic
+// engine read the plates the detector finds.
+const RecognizerClassic = "classic"
+
 type Plates struct {
 	// Engine: classic (no model files: plate-colour and edge search, character
 	// segmentation and a classifier built into the binary; the default) or onnx
@@ -21,7 +25,10 @@ type Plates struct {
 	Detector string `yaml:"detector"`
 	// DetectorSize is the detector's square input side, a multiple of 32 (320).
 	DetectorSize int `yaml:"detector_size"`
-	// Recognizer is the onnx engine's recogniser model (LPRNet, 94×24 input).
+	// Recognizer is the onnx engine's recogniser model (LPRNet, 94×24 input), or
+	// RecognizerClassic: the classic engine reads the plates the detector finds
+	// and straightens (no recogniser model; the most accurate reading of photos
+	// measured so far, docs/BENCHMARKS.md section 4).
 	Recognizer string `yaml:"recognizer"`
 	// Charset is the recogniser's class list, one character per line; empty takes
 	// LPRNet's order.
@@ -43,7 +50,7 @@ func (c *Config) validatePlates(Mode) error {
 			return &FieldError{Path: "plates.detector", Msg: "required for the onnx engine (a HyperLPR3 plate detector model)"}
 		}
 		if p.Recognizer == "" {
-			return &FieldError{Path: "plates.recognizer", Msg: "required for the onnx engine (an LPRNet recogniser model)"}
+			return &FieldError{Path: "plates.recognizer", Msg: "required for the onnx engine (an LPRNet recogniser model, or " + RecognizerClassic + ")"}
 		}
 	}
 	if p.DetectorSize != 0 && (p.DetectorSize%32 != 0 || p.DetectorSize < 64 || p.DetectorSize > 1280) {

@@ -27,9 +27,25 @@ var engines = []engineSpec{
 	{Name: "onnx-320", About: "OpenCV DNN: HyperLPR3 detector 320, LPRNet 94x24, HyperLPR3 colour classifier", Open: onnx(320)},
 	{Name: "onnx-640", About: "OpenCV DNN: HyperLPR3 detector 640, LPRNet 94x24, HyperLPR3 colour classifier", Open: onnx(640)},
 	{Name: "classic", About: "no model: classical location and segmentation, embedded character classifier", Open: classic},
+	{Name: "onnx-320+classic", About: "HyperLPR3 detector 320 finds and straightens, the classic engine reads, HyperLPR3 colour classifier", Open: onnxClassic},
+}
+
+// onnxClassic is the HyperLPR3 detector with the classic engine reading.
+func onnxClassic(models string) (plate.Reader, error) {
+	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return onnxWith(320, cl)(models)
 }
 
 func onnx(size int) func(models string) (plate.Reader, error) {
+	return onnxWith(size, nil)
+}
+
+// onnxWith opens the onnx engine with the detector at size; reader, when not
+// nil, reads the plates instead of LPRNet.
+func onnxWith(size int, reader plate.Recognizer) func(models string) (plate.Reader, error) {
 	return func(models string) (plate.Reader, error) {
 		cfg := opencv.PlateONNXConfig{
 			Detector:     filepath.Join(models, fmt.Sprintf("hyperlpr3_y5fu_%dx_sim.onnx", size)),
@@ -37,8 +53,13 @@ func onnx(size int) func(models string) (plate.Reader, error) {
 			Recognizer:   filepath.Join(models, "lprnet_94x24.onnx"),
 			Charset:      filepath.Join(models, "lprnet_chars.txt"),
 			Color:        filepath.Join(models, "hyperlpr3_litemodel_cls_96x_r1.onnx"),
+			Reader:       reader,
 		}
-		for _, p := range []string{cfg.Detector, cfg.Recognizer, cfg.Charset, cfg.Color} {
+		need := []string{cfg.Detector, cfg.Recognizer, cfg.Charset, cfg.Color}
+		if reader != nil {
+			need = []string{cfg.Detector, cfg.Color}
+		}
+		for _, p := range need {
 			if _, err := os.Stat(p); err != nil {
 				return nil, fmt.Errorf("%w: %s", errModelMissing, p)
 			}
