@@ -68,21 +68,5 @@ func flips(vals []int32) int {
 	if hi-lo < minContrast {
 		return 0
 	}
-	mid, band := (lo+hi)/2, (hi-lo)/6
-	state, n := 0, 0
-	for _, v := range vals {
-		switch {
-		case v > mid+band && state != 1:
-			if state != 0 {
-				n++
-			}
-			state = 1
-		case v < mid-band && state != -1:
-			if state != 0 {
-				n++
-			}
-			state = -1
-		}
-	}
-	return n
+	return alternations(vals, lo, hi)
 }

@@ -226,22 +226,27 @@ func stripes(gray []int32, w, h int, c candidate) float64 {
 	if hi-lo < 24 {
 		return 0
 	}
-	// hysteresis around the middle level
+	return math.Min(1, float64(alternations(vals, lo, hi))/14)
+}
+
+// alternations counts how often vals cross from light to dark or back around
+// the middle of lo and hi, with a hysteresis of a sixth of their spread.
+func alternations(vals []int32, lo, hi int32) int {
 	mid, band := (lo+hi)/2, (hi-lo)/6
-	state, flips := 0, 0
+	state, n := 0, 0
 	for _, v := range vals {
 		switch {
 		case v > mid+band && state != 1:
 			if state != 0 {
-				flips++
+				n++
 			}
 			state = 1
 		case v < mid-band && state != -1:
 			if state != 0 {
-				flips++
+				n++
 			}
 			state = -1
 		}
 	}
-	return math.Min(1, float64(flips)/14)
+	return n
 }
