@@ -249,6 +249,38 @@ static void morph_rows(const uint8_t *src, uint8_t *dst, int cols, int rows, con
 	}
 }
 
+int se_mask_morph(void *maskp, void *kernelp, void *scratchp, int close) {
+	try {
+		cv::Mat &m = *static_cast<cv::Mat *>(maskp);
+		const cv::Mat &kernel = *static_cast<cv::Mat *>(kernelp);
+		cv::Mat &scratch = *static_cast<cv::Mat *>(scratchp);
+		if (m.type() != CV_8UC1 || !m.isContinuous() || kernel.empty() || kernel.type() != CV_8UC1) {
+			return -1;
+		}
+		std::vector<int> hw;
+		if (!half_widths(kernel, hw)) {
+			cv::morphologyEx(m, m, close ? cv::MORPH_CLOSE : cv::MORPH_OPEN, kernel);
+			return 0;
+		}
+		const size_t plane = m.total();
+		const size_t need = plane * (1 + *std::max_element(hw.begin(), hw.end()));
+		if (scratch.empty() || scratch.total() < need) {
+			scratch.create(1, static_cast<int>(need), CV_8UC1);
+		}
+		uint8_t *mid = scratch.ptr<uint8_t>(), *wide = mid + plane, *pix = m.ptr<uint8_t>();
+		if (close) {
+			morph_rows<true>(pix, mid, m.cols, m.rows, hw, wide);
+			morph_rows<false>(mid, pix, m.cols, m.rows, hw, wide);
+		} else {
+			morph_rows<false>(pix, mid, m.cols, m.rows, hw, wide);
+			morph_rows<true>(mid, pix, m.cols, m.rows, hw, wide);
+		}
+		return 0;
+	} catch (...) {
+		return -1;
+	}
+}
+
 int se_median_restore(void *fgp, void *movingp, void *kernelp, void *scratchp, int x0, int y0, int x1, int y1) {
 	try {
 		cv::Mat &fg = *static_cast<cv::Mat *>(fgp);

@@ -39,6 +39,14 @@ int se_median_shadows(void *bgr, void *colour, void *fg, int tau_lo, int tau_hi,
 // returns 0, or -1 when the Mats do not fit.
 int se_median_restore(void *fg, void *moving, void *kernel, void *scratch, int x0, int y0, int x1, int y1);
 
+// se_mask_morph opens (close 0) or closes mask (a cv::Mat*, 8-bit, one
+// channel, continuous) in place by kernel (a cv::Mat*, 8-bit), as OpenCV's
+// morphologyEx with its default border does: by the element's row runs when
+// every row is one run centred on the anchor (ellipses, crosses, odd
+// rectangles), else by morphologyEx. scratch (a cv::Mat*) is working memory
+// kept between calls. It returns 0, or -1 when the Mats do not fit.
+int se_mask_morph(void *mask, void *kernel, void *scratch, int close);
+
 // se_planes_median reads k pictures of n bytes each, back to back in planes
 // (which it reorders), and writes each byte's median over the pictures into
 // med (n bytes). When spread is not NULL it also writes four times each byte's

@@ -121,6 +121,8 @@ type Motion struct {
 	allow gocv.Mat // 255 where motion counts, 0 under masks; empty without masks
 	open  gocv.Mat // small kernel removing speckle
 	close gocv.Mat // larger kernel joining a person's pieces
+	// scratch is the morphology's working memory.
+	scratch gocv.Mat
 }
 
 // NewMotion returns a motion detector.
@@ -171,9 +173,10 @@ func (m *Motion) foreground(img gocv.Mat) error {
 	if !m.allow.Empty() {
 		gocv.BitwiseAnd(m.fg, m.allow, &m.fg)
 	}
-	gocv.MorphologyEx(m.fg, &m.fg, gocv.MorphOpen, m.open)
-	gocv.MorphologyEx(m.fg, &m.fg, gocv.MorphClose, m.close)
-	return nil
+	if err := maskMorph(&m.fg, m.open, &m.scratch, false); err != nil {
+		return err
+	}
+	return maskMorph(&m.fg, m.close, &m.scratch, true)
 }
 
 // blobs returns the boxes of the foreground contours, merged and filtered.
@@ -210,6 +213,7 @@ func (m *Motion) reset(w, h int) error {
 	m.size = image.Pt(w, h)
 	m.frames = 0
 	m.fg = gocv.NewMat()
+	m.scratch = gocv.NewMat()
 	if len(m.cfg.Masks) > 0 {
 		m.allow = allowMask(m.cfg.Masks, w, h)
 	} else {
@@ -243,7 +247,7 @@ func (m *Motion) closeMats() {
 		return
 	}
 	m.bg.close()
-	for _, mat := range []*gocv.Mat{&m.fg, &m.allow, &m.open, &m.close} {
+	for _, mat := range []*gocv.Mat{&m.fg, &m.allow, &m.open, &m.close, &m.scratch} {
 		_ = mat.Close()
 	}
 }
