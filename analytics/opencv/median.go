@@ -85,6 +85,7 @@ type medianBackground struct {
 	spread    gocv.Mat // per pixel, follows four times its distance from fast, one level a frame
 	moving    gocv.Mat // the mask before the shadow test
 	enclose   gocv.Mat // structuring element of restoreEnclosed
+	area      gocv.Mat // restoreEnclosed's copy of the area it closes
 	scratch   gocv.Mat // restoreEnclosed's working memory
 }
 
@@ -92,7 +93,7 @@ func newMedianBackground(threshold, pixels int) *medianBackground {
 	return &medianBackground{
 		threshold: threshold, maxMoving: int(medianResetShare * float64(pixels)),
 		grey: gocv.NewMat(), fast: gocv.NewMat(), slow: gocv.NewMat(), colour: gocv.NewMat(),
-		spread: gocv.NewMat(), moving: gocv.NewMat(), scratch: gocv.NewMat(),
+		spread: gocv.NewMat(), moving: gocv.NewMat(), area: gocv.NewMat(), scratch: gocv.NewMat(),
 		enclose: gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(shadowEncloseW, shadowEncloseH)),
 	}
 }
@@ -147,7 +148,7 @@ func (b *medianBackground) restoreEnclosed(fg *gocv.Mat, r image.Rectangle) erro
 		return nil
 	}
 	if C.se_median_restore(unsafe.Pointer(fg.Ptr()), unsafe.Pointer(b.moving.Ptr()), unsafe.Pointer(b.enclose.Ptr()),
-		unsafe.Pointer(b.scratch.Ptr()), C.int(r.Min.X), C.int(r.Min.Y), C.int(r.Max.X-1), C.int(r.Max.Y-1)) < 0 {
+		unsafe.Pointer(b.area.Ptr()), unsafe.Pointer(b.scratch.Ptr()), C.int(r.Min.X), C.int(r.Min.Y), C.int(r.Max.X-1), C.int(r.Max.Y-1)) < 0 {
 		return errors.New("median background: the mask does not fit the model")
 	}
 	return nil
@@ -232,7 +233,7 @@ func planesMedian(planes []byte, k int, spread bool) (med, spr []byte) {
 }
 
 func (b *medianBackground) close() {
-	for _, m := range []*gocv.Mat{&b.grey, &b.fast, &b.slow, &b.colour, &b.spread, &b.moving, &b.enclose, &b.scratch} {
+	for _, m := range []*gocv.Mat{&b.grey, &b.fast, &b.slow, &b.colour, &b.spread, &b.moving, &b.enclose, &b.area, &b.scratch} {
 		_ = m.Close()
 	}
 }

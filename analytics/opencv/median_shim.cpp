@@ -249,45 +249,54 @@ static void morph_rows(const uint8_t *src, uint8_t *dst, int cols, int rows, con
 	}
 }
 
+// morph_mask opens (close false) or closes m (8-bit, one channel, continuous)
+// in place by kernel, as morphologyEx with its default border does: by the
+// element's row runs when it has them (scratch, kept between calls, holds the
+// intermediate plane and the widened rows), else by morphologyEx.
+static void morph_mask(cv::Mat &m, const cv::Mat &kernel, cv::Mat &scratch, bool close) {
+	std::vector<int> hw;
+	if (!half_widths(kernel, hw)) {
+		cv::morphologyEx(m, m, close ? cv::MORPH_CLOSE : cv::MORPH_OPEN, kernel);
+		return;
+	}
+	const size_t plane = m.total();
+	const size_t need = plane * (1 + *std::max_element(hw.begin(), hw.end()));
+	if (scratch.empty() || scratch.total() < need) {
+		scratch.create(1, static_cast<int>(need), CV_8UC1);
+	}
+	uint8_t *mid = scratch.ptr<uint8_t>(), *wide = mid + plane, *pix = m.ptr<uint8_t>();
+	if (close) {
+		morph_rows<true>(pix, mid, m.cols, m.rows, hw, wide);
+		morph_rows<false>(mid, pix, m.cols, m.rows, hw, wide);
+	} else {
+		morph_rows<false>(pix, mid, m.cols, m.rows, hw, wide);
+		morph_rows<true>(mid, pix, m.cols, m.rows, hw, wide);
+	}
+}
+
+static bool usable_kernel(const cv::Mat &kernel) { return !kernel.empty() && kernel.type() == CV_8UC1; }
+
 int se_mask_morph(void *maskp, void *kernelp, void *scratchp, int close) {
 	try {
 		cv::Mat &m = *static_cast<cv::Mat *>(maskp);
 		const cv::Mat &kernel = *static_cast<cv::Mat *>(kernelp);
-		cv::Mat &scratch = *static_cast<cv::Mat *>(scratchp);
-		if (m.type() != CV_8UC1 || !m.isContinuous() || kernel.empty() || kernel.type() != CV_8UC1) {
+		if (m.type() != CV_8UC1 || !m.isContinuous() || !usable_kernel(kernel)) {
 			return -1;
 		}
-		std::vector<int> hw;
-		if (!half_widths(kernel, hw)) {
-			cv::morphologyEx(m, m, close ? cv::MORPH_CLOSE : cv::MORPH_OPEN, kernel);
-			return 0;
-		}
-		const size_t plane = m.total();
-		const size_t need = plane * (1 + *std::max_element(hw.begin(), hw.end()));
-		if (scratch.empty() || scratch.total() < need) {
-			scratch.create(1, static_cast<int>(need), CV_8UC1);
-		}
-		uint8_t *mid = scratch.ptr<uint8_t>(), *wide = mid + plane, *pix = m.ptr<uint8_t>();
-		if (close) {
-			morph_rows<true>(pix, mid, m.cols, m.rows, hw, wide);
-			morph_rows<false>(mid, pix, m.cols, m.rows, hw, wide);
-		} else {
-			morph_rows<false>(pix, mid, m.cols, m.rows, hw, wide);
-			morph_rows<true>(mid, pix, m.cols, m.rows, hw, wide);
-		}
+		morph_mask(m, kernel, *static_cast<cv::Mat *>(scratchp), close != 0);
 		return 0;
 	} catch (...) {
 		return -1;
 	}
 }
 
-int se_median_restore(void *fgp, void *movingp, void *kernelp, void *scratchp, int x0, int y0, int x1, int y1) {
+int se_median_restore(void *fgp, void *movingp, void *kernelp, void *copyp, void *scratchp, int x0, int y0, int x1, int y1) {
 	try {
 		cv::Mat &fg = *static_cast<cv::Mat *>(fgp);
 		const cv::Mat &moving = *static_cast<cv::Mat *>(movingp);
 		const cv::Mat &kernel = *static_cast<cv::Mat *>(kernelp);
-		cv::Mat &scratch = *static_cast<cv::Mat *>(scratchp);
-		if (!fits(moving, fg) || kernel.empty() || kernel.type() != CV_8UC1) {
+		cv::Mat &copy = *static_cast<cv::Mat *>(copyp);
+		if (!fits(moving, fg) || !usable_kernel(kernel)) {
 			return -1;
 		}
 		// Closing reaches a kernel's size from a pixel (dilation, then erosion).
@@ -297,29 +306,15 @@ int se_median_restore(void *fgp, void *movingp, void *kernelp, void *scratchp, i
 		if (area.empty()) {
 			return 0;
 		}
-		// The closing works on a copy, so it sees nothing outside the area:
+		// The closing works on a continuous copy of the area (in copy, kept
+		// between calls at fg's size), so it sees nothing outside the area:
 		// the edges fill as at the picture's edges, which changes no cleared
 		// pixel (they lie two kernel radii inside) and, since closing only
 		// adds, clears none.
-		std::vector<int> hw;
-		if (!half_widths(kernel, hw)) {
-			cv::Mat roi = fg(area).clone();
-			cv::morphologyEx(roi, roi, cv::MORPH_CLOSE, kernel);
-			cv::Mat out = fg(area);
-			cv::bitwise_and(roi, moving(area), out);
-			return 0;
-		}
-		// Scratch, kept between calls: the copy, the dilation, the widened rows.
-		const size_t plane = area.area();
-		const size_t need = plane * (2 + *std::max_element(hw.begin(), hw.end()));
-		if (scratch.empty() || scratch.total() < need) {
-			scratch.create(1, static_cast<int>(need), CV_8UC1);
-		}
-		uint8_t *copy = scratch.ptr<uint8_t>(), *grown = copy + plane, *wide = grown + plane;
-		cv::Mat roi(area.size(), CV_8UC1, copy);
+		copy.create(fg.size(), CV_8UC1);
+		cv::Mat roi(area.size(), CV_8UC1, copy.ptr<uint8_t>());
 		fg(area).copyTo(roi);
-		morph_rows<true>(copy, grown, area.width, area.height, hw, wide);
-		morph_rows<false>(grown, copy, area.width, area.height, hw, wide);
+		morph_mask(roi, kernel, *static_cast<cv::Mat *>(scratchp), true);
 		cv::Mat out = fg(area);
 		cv::bitwise_and(roi, moving(area), out);
 		return 0;

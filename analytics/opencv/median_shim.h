@@ -35,9 +35,9 @@ int se_median_shadows(void *bgr, void *colour, void *fg, int tau_lo, int tau_hi,
 // cv::Mat*, 8-bit) and keeps only what moving (a cv::Mat* like fg) has set:
 // the pixels a shadow test cleared that the object encloses come back. Only
 // pixels inside the box (x0, y0, x1, y1, inclusive) can change; the work stays
-// near it. scratch (a cv::Mat*) is working memory kept between calls. It
-// returns 0, or -1 when the Mats do not fit.
-int se_median_restore(void *fg, void *moving, void *kernel, void *scratch, int x0, int y0, int x1, int y1);
+// near it. copy and scratch (cv::Mat*) are working memory kept between calls.
+// It returns 0, or -1 when the Mats do not fit.
+int se_median_restore(void *fg, void *moving, void *kernel, void *copy, void *scratch, int x0, int y0, int x1, int y1);
 
 // se_mask_morph opens (close 0) or closes mask (a cv::Mat*, 8-bit, one
 // channel, continuous) in place by kernel (a cv::Mat*, 8-bit), as OpenCV's

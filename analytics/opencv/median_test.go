@@ -246,18 +246,25 @@ func TestRestoreEnclosedNearBox(t *testing.T) {
 		defer got.Close()
 		mov.CopyTo(&b.moving)
 		require.NoError(t, b.restoreEnclosed(&got, cleared))
-		wantPix, err := want.DataPtrUint8()
-		require.NoError(t, err)
-		gotPix, err := got.DataPtrUint8()
-		require.NoError(t, err)
-		differ := 0
-		for i := range wantPix {
-			if wantPix[i] != gotPix[i] {
-				differ++
-			}
-		}
-		require.Zero(t, differ, "trial %d, cleared in %v: pixels unlike the whole-picture closing", trial, cleared)
+		require.Zero(t, differing(t, want, got), "trial %d, cleared in %v: pixels unlike the whole-picture closing", trial, cleared)
 	}
+}
+
+// differing counts the bytes in which two Mats of one size and type differ.
+func differing(t testing.TB, a, b gocv.Mat) int {
+	t.Helper()
+	ap, err := a.DataPtrUint8()
+	require.NoError(t, err)
+	bp, err := b.DataPtrUint8()
+	require.NoError(t, err)
+	require.Len(t, bp, len(ap))
+	n := 0
+	for i := range ap {
+		if ap[i] != bp[i] {
+			n++
+		}
+	}
+	return n
 }
 
 // matOf returns a w×h one-channel Mat holding a copy of pix.
@@ -271,7 +278,7 @@ func matOf(t testing.TB, pix []byte, w, h int) gocv.Mat {
 // BenchmarkRestoreEnclosed: giving back enclosed shadow pixels on a 320×180
 // mask with four people and a shadow beside one, by OpenCV's elliptic
 // closing of the whole picture (the baseline) against the closing near the
-// cleared pixels by the ellipse's rectangles.
+// cleared pixels by the ellipse's row runs.
 func BenchmarkRestoreEnclosed(b *testing.B) {
 	defer SetThreads(SetThreads(1))
 	const w, h = 320, 180
@@ -306,7 +313,7 @@ func BenchmarkRestoreEnclosed(b *testing.B) {
 			gocv.BitwiseAnd(m, mov, &m)
 		}
 	})
-	b.Run("rects-near", func(b *testing.B) {
+	b.Run("runs-near", func(b *testing.B) {
 		for b.Loop() {
 			orig.CopyTo(&m)
 			if err := bg.restoreEnclosed(&m, cleared); err != nil {
@@ -314,7 +321,7 @@ func BenchmarkRestoreEnclosed(b *testing.B) {
 			}
 		}
 	})
-	b.Run("rects-whole", func(b *testing.B) {
+	b.Run("runs-whole", func(b *testing.B) {
 		for b.Loop() {
 			orig.CopyTo(&m)
 			if err := bg.restoreEnclosed(&m, image.Rect(0, 0, w, h)); err != nil {
@@ -336,7 +343,7 @@ func TestMaskMorph(t *testing.T) {
 		"ellipse 4x6":      gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(4, 6)),
 		"rect 5x3":         gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 3)),
 		"cross 5x5":        gocv.GetStructuringElement(gocv.MorphCross, image.Pt(5, 5)),
-		"not row runs 3x3": mustMatFromBytes(t, 3, 3, []byte{1, 0, 1, 0, 1, 0, 1, 0, 1}),
+		"not row runs 3x3": matOf(t, []byte{1, 0, 1, 0, 1, 0, 1, 0, 1}, 3, 3),
 	}
 	defer func() {
 		for _, k := range kernels {
@@ -364,14 +371,7 @@ func TestMaskMorph(t *testing.T) {
 					gocv.MorphologyEx(want, &want, op, k)
 					got := matOf(t, pix, size.X, size.Y)
 					require.NoError(t, maskMorph(&got, k, &scratch, close))
-					wantPix, _ := want.DataPtrUint8()
-					gotPix, _ := got.DataPtrUint8()
-					differ := 0
-					for i := range wantPix {
-						if wantPix[i] != gotPix[i] {
-							differ++
-						}
-					}
+					differ := differing(t, want, got)
 					want.Close()
 					got.Close()
 					require.Zero(t, differ, "%s, %v, one in %d set, close %v: pixels unlike OpenCV's", name, size, density, close)
@@ -379,13 +379,6 @@ func TestMaskMorph(t *testing.T) {
 			}
 		}
 	}
-}
-
-func mustMatFromBytes(t *testing.T, rows, cols int, b []byte) gocv.Mat {
-	t.Helper()
-	m, err := gocv.NewMatFromBytes(rows, cols, gocv.MatTypeCV8U, b)
-	require.NoError(t, err)
-	return m
 }
 
 // BenchmarkMaskMorph: motion's opening (3×3 ellipse) and closing (3×5) of a
