@@ -64,11 +64,11 @@ type confirmation struct {
 // How long HOG's verdict on a blob is carried along with the blob before HOG
 // looks again. A steadily walking person costs one HOG scan a second
 // (reverifyAfter, less a little for jittery frame times; at least
-// reverifyEvery frames, at most reverifyMaxFrames)
-// instead of one each frame; a blob HOG found no person in (a car, a swaying
-// branch, a person HOG cannot see yet) is looked at every recheckEvery frames,
-// so a person it missed is still found one frame later at most, at any rate.
-// A blob that changes shape (people meeting or parting) is scanned at once.
+// reverifyEvery frames, at most reverifyMaxFrames) instead of one each frame.
+// A blob HOG found no person in (a car, a swaying branch, a person HOG cannot
+// see yet) is looked at every recheckEvery frames, so a person it missed is
+// still found one frame later at most, at any rate. A blob that changes shape
+// (people meeting or parting) is scanned at once.
 const (
 	reverifyAfter     = 950 * time.Millisecond
 	reverifyEvery     = 5
