@@ -57,9 +57,9 @@ func TestPlateONNXEngineAndClose(t *testing.T) {
 		cfg    PlateONNXConfig
 		engine string
 	}{
-		{name: "full", cfg: PlateONNXConfig{Detector: det, Recognizer: rec, Color: col}, engine: "onnx(hyperlpr3-320+lprnet+cls)"},
-		{name: "greedy, charset file", cfg: PlateONNXConfig{Detector: det, Recognizer: rec, Charset: shared(t, plateCharset), GreedyDecode: true}, engine: "onnx(hyperlpr3-320+lprnet-greedy)"},
-		{name: "recognizer only", cfg: PlateONNXConfig{Recognizer: rec}, engine: "onnx(lprnet)"},
+		{name: "full", cfg: PlateONNXConfig{Detector: det, Recognizer: rec, Color: col}, engine: "onnx(hyperlpr3-320+lprnet-ctx+cls)"},
+		{name: "greedy, charset file", cfg: PlateONNXConfig{Detector: det, Recognizer: rec, Charset: shared(t, plateCharset), GreedyDecode: true}, engine: "onnx(hyperlpr3-320+lprnet-ctx-greedy)"},
+		{name: "recognizer only", cfg: PlateONNXConfig{Recognizer: rec}, engine: "onnx(lprnet-ctx)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := NewPlateONNX(tc.cfg)

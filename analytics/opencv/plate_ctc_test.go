@@ -47,6 +47,11 @@ func TestPlateGrammar(t *testing.T) {
 		{fullPlateGrammar, "皖AD1234Z", false}, // new energy small ends in digits
 		{fullPlateGrammar, "A123456", false},
 		{fullPlateGrammar, "", false},
+		{sevenPlateGrammar, "皖A12345", true},
+		{sevenPlateGrammar, "粤A1234学", true},
+		{sevenPlateGrammar, "苏ED51712", false}, // a blue plate is never new energy
+		{sevenPlateGrammar, "沪A12116D", false},
+		{sevenPlateGrammar, "皖A1234", false},
 		{topRowGrammar, "粤A", true},
 		{topRowGrammar, "粤", false},
 		{topRowGrammar, "粤1", false},
@@ -181,6 +186,18 @@ func TestPlateCTCDecode(t *testing.T) {
 	t.Run("nothing fits", func(t *testing.T) {
 		_, ok := grammarCTC(ctcFrom(chars, "-皖-A-1", 0.9), full) // 6 steps: no room for 7 characters
 		require.False(t, ok)
+	})
+	t.Run("a blue plate has 7 characters", func(t *testing.T) {
+		// A stray 0 between D and 8 makes a new-energy-shaped read; the
+		// 7-character grammar of a blue plate drops it.
+		c := ctcFrom(chars, "湘-A-E-D-0-8-5-5-", 0.9)
+		setStep(c, chars, 8, map[rune]float64{'0': 0.5, '-': 0.45})
+		best, ok := grammarCTC(c, full)
+		require.True(t, ok)
+		require.Equal(t, "湘AED0855", labelsText(chars, best))
+		best, ok = grammarCTC(c, sevenPlateGrammar.compile(chars))
+		require.True(t, ok)
+		require.Equal(t, "湘AED855", labelsText(chars, best))
 	})
 	t.Run("confidence of a weak character", func(t *testing.T) {
 		c := ctcFrom(chars, "-皖-A-1-2-3-4-5-", 0.9)

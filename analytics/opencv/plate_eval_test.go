@@ -231,6 +231,7 @@ func TestPlateEval(t *testing.T) {
 		if v.crops {
 			c := scorePlateCrops(t, e, crops, 0)
 			t.Logf("%s %s crops: %s", e.Engine(), v.name, c)
+			t.Logf("misreads: %q", c.Misreads)
 		}
 		if v.photos {
 			p := scoreEasyPR(t, e, easypr, 0)
@@ -242,20 +243,21 @@ func TestPlateEval(t *testing.T) {
 }
 
 // TestPlateRecognizeCrops holds the recogniser to a floor on the first 300
-// crops by name (measured with the grammar decode: 62.7 % whole plates, 91.9 %
-// characters; on all 1000, 64.8 % and 92.2 %).
+// crops by name (measured with the grammar decode and the context head
+// restored: 96.7 % whole plates, 99.3 % characters; on all 1000, 93.3 % and
+// 98.5 %; with the head as exported, 62.7 % and 91.9 %).
 func TestPlateRecognizeCrops(t *testing.T) {
 	dir := sharedEval(t, "plates-cn-crops")
 	e := newTestPlateEngine(t, func(c *PlateONNXConfig) { c.Detector = "" })
 	s := scorePlateCrops(t, e, dir, 300)
 	t.Log(s)
 	require.Equal(t, 300, s.Plates)
-	require.GreaterOrEqual(t, s.Accuracy(), 0.58)
-	require.GreaterOrEqual(t, s.CharAccuracy(), 0.87)
+	require.GreaterOrEqual(t, s.Accuracy(), 0.93)
+	require.GreaterOrEqual(t, s.CharAccuracy(), 0.98)
 }
 
 // TestPlateReadEasyPR holds Read to a floor on the first 20 EasyPR photos (29
-// plates; measured: 26 found, 13 read exactly, 78.8 % of the characters).
+// plates; measured: 26 found, 17 read exactly, 85.2 % of the characters).
 func TestPlateReadEasyPR(t *testing.T) {
 	dir := sharedEval(t, "plates-cn-easypr")
 	e := newTestPlateEngine(t, nil)
@@ -265,6 +267,6 @@ func TestPlateReadEasyPR(t *testing.T) {
 	require.Equal(t, 20, s.Images)
 	require.Equal(t, 29, s.Plates)
 	require.GreaterOrEqual(t, s.Recall(), 0.85)
-	require.GreaterOrEqual(t, s.Accuracy(), 0.40)
-	require.GreaterOrEqual(t, s.CharAccuracy(), 0.74)
+	require.GreaterOrEqual(t, s.Accuracy(), 0.50)
+	require.GreaterOrEqual(t, s.CharAccuracy(), 0.80)
 }

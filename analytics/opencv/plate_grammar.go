@@ -48,6 +48,13 @@ var fullPlateGrammar = plateGrammar{start: shapeAll, step: fullPlateStep, accept
 		n == 8 && shapes&(shapeNewSmall|shapeNewLarge) != 0
 }}
 
+// sevenPlateGrammar is fullPlateGrammar less the 8-character new-energy
+// plates, for a plate whose colour rules them out: GA 36 issues blue plates
+// only to ordinary small vehicles, always with 7 characters.
+var sevenPlateGrammar = plateGrammar{start: shapeAll, step: fullPlateStep, accept: func(s int) bool {
+	return s>>plateStateShift == 7 && fullPlateGrammar.accept(s)
+}}
+
 func fullPlateStep(s int, r rune) int {
 	i, shapes := s>>plateStateShift, s&shapeAll // i: index of r in the text
 	next := 0

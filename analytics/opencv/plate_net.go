@@ -35,6 +35,20 @@ func loadPlateNet(path string) (*plateNet, error) {
 	return n, nil
 }
 
+// layerNames lists the net's layer names. gocv v0.31's GetLayerNames hands
+// back strings whose C storage is already freed, so only its length is used;
+// each name is read through GetLayer (ids 1..n: 0 is the input).
+func (n *plateNet) layerNames() []string {
+	count := len(n.net.GetLayerNames())
+	names := make([]string, 0, count)
+	for id := 1; id <= count; id++ {
+		l := n.net.GetLayer(id)
+		names = append(names, l.GetName())
+		_ = l.Close()
+	}
+	return names
+}
+
 func (n *plateNet) close() {
 	if n != nil {
 		_ = n.net.Close()
@@ -45,8 +59,13 @@ func (n *plateNet) close() {
 // caller owns the returned Mats, which back the tensors, and closes them with
 // closeMats.
 func (n *plateNet) forward(blob gocv.Mat) ([]gocv.Mat, []tensor, error) {
+	return n.forwardLayers(blob, n.outNames)
+}
+
+// forwardLayers is forward returning the outputs of the named layers.
+func (n *plateNet) forwardLayers(blob gocv.Mat, names []string) ([]gocv.Mat, []tensor, error) {
 	n.net.SetInput(blob, "")
-	outs := n.net.ForwardLayers(n.outNames)
+	outs := n.net.ForwardLayers(names)
 	ts := make([]tensor, len(outs))
 	for i := range outs {
 		data, err := outs[i].DataPtrFloat32()

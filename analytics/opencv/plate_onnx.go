@@ -131,6 +131,9 @@ func (e *PlateONNX) load() error {
 			return err
 		}
 		e.rec = newPlateRecognizer(net, chars, e.cfg.GreedyDecode)
+		if e.rec.head, err = loadContextHead(e.cfg.Recognizer, net); err != nil {
+			return fmt.Errorf("recognizer: model %s: %w", e.cfg.Recognizer, err)
+		}
 		if err := e.warmRecognizer(); err != nil {
 			return fmt.Errorf("recognizer: model %s: %w", e.cfg.Recognizer, err)
 		}
@@ -183,7 +186,7 @@ func checkedPlateNet(field, path, format string, size int) (*plateNet, error) {
 	return net, nil
 }
 
-// Engine names the engine and its models, e.g. "onnx(hyperlpr3-320+lprnet+cls)"
+// Engine names the engine and its models, e.g. "onnx(hyperlpr3-320+lprnet-ctx+cls)"
 // or, with another engine reading, "onnx(hyperlpr3-320+read:classic+cls)".
 func (e *PlateONNX) Engine() string {
 	s := "onnx("
@@ -193,6 +196,9 @@ func (e *PlateONNX) Engine() string {
 	switch r := e.cfg.Reader.(type) {
 	case nil:
 		s += "lprnet"
+		if e.rec != nil && e.rec.head != nil {
+			s += "-ctx"
+		}
 		if e.cfg.GreedyDecode {
 			s += "-greedy"
 		}

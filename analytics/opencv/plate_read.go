@@ -133,16 +133,20 @@ func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) 
 	if e.cfg.Reader != nil {
 		return e.readWith(crop, double)
 	}
-	t, err := e.rec.readPlate(crop, double, e.splitRows)
+	f := plate.Finding{DoubleRow: double, Crop: matPicture(crop)}
+	var err error
+	if f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop); err != nil {
+		return f, err
+	}
+	t, err := e.rec.readPlate(crop, double, e.splitRows, f.Color == plate.ColorBlue)
 	if err != nil {
 		return plate.Finding{}, fmt.Errorf("recognizer: %w", err)
 	}
-	f := plate.Finding{Text: string(t.text), CharConf: t.conf, DoubleRow: double, Crop: matPicture(crop)}
+	f.Text, f.CharConf = string(t.text), t.conf
 	for _, c := range t.conf {
 		f.Conf += c / float64(len(t.conf))
 	}
-	f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop)
-	return f, err
+	return f, nil
 }
 
 // Recognize reads a picture that already is a rectified plate. A picture

@@ -19,13 +19,16 @@ type plateRecognizer struct {
 	net    *plateNet
 	chars  []rune // class order, blank last
 	greedy bool   // plain greedy decode instead of the grammar-constrained one
-	// full, top and bottom are the plate grammars compiled for chars.
-	full, top, bottom ctcAutomaton
+	// head, when not nil, is the model's frozen global-context head, computed
+	// here as trained (see contextHead).
+	head *contextHead
+	// full, seven, top and bottom are the plate grammars compiled for chars.
+	full, seven, top, bottom ctcAutomaton
 }
 
 func newPlateRecognizer(net *plateNet, chars []rune, greedy bool) *plateRecognizer {
 	return &plateRecognizer{net: net, chars: chars, greedy: greedy,
-		full: fullPlateGrammar.compile(chars), top: topRowGrammar.compile(chars), bottom: bottomRowGrammar.compile(chars)}
+		full: fullPlateGrammar.compile(chars), seven: sevenPlateGrammar.compile(chars), top: topRowGrammar.compile(chars), bottom: bottomRowGrammar.compile(chars)}
 }
 
 // textRead is one recognised line of characters.
@@ -40,6 +43,18 @@ func (r *plateRecognizer) close() { r.net.close() }
 func (r *plateRecognizer) probs(img gocv.Mat) (ctcProbs, error) {
 	blob := plainBlob(img, lprnetW, lprnetH, lprnetScale, lprnetMean)
 	defer blob.Close()
+	if r.head != nil {
+		outs, ts, err := r.net.forwardLayers(blob, r.head.layers)
+		if err != nil {
+			return ctcProbs{}, err
+		}
+		defer closeMats(outs)
+		t, err := r.head.logits(ts)
+		if err != nil {
+			return ctcProbs{}, err
+		}
+		return newCTCProbs(t, len(r.chars))
+	}
 	outs, ts, err := r.net.forward(blob)
 	if err != nil {
 		return ctcProbs{}, err
@@ -73,9 +88,13 @@ func (r *plateRecognizer) read(img gocv.Mat, a ctcAutomaton) (textRead, error) {
 }
 
 // readPlate recognises a rectified plate crop; a two-row plate is read as its
-// rows placed side by side (or, in split mode, row by row).
-func (r *plateRecognizer) readPlate(crop gocv.Mat, double, split bool) (textRead, error) {
+// rows placed side by side (or, in split mode, row by row). A blue plate is
+// read as one of 7 characters.
+func (r *plateRecognizer) readPlate(crop gocv.Mat, double, split, blue bool) (textRead, error) {
 	if !double {
+		if blue {
+			return r.read(crop, r.seven)
+		}
 		return r.read(crop, r.full)
 	}
 	top, bottom := plateRows(crop)
