@@ -1,6 +1,7 @@
 package opencv
 
 import (
+	"image"
 	"math"
 	"path/filepath"
 	"slices"
@@ -178,4 +179,42 @@ func TestContextHeadMatchesOpenCV(t *testing.T) {
 		}
 	}
 	require.Greater(t, differ, len(want.data)/2, "the trained head scales the picture's own features")
+}
+
+// TestPlateViews: a read averages three views of the plate; each step stays a
+// distribution, and SingleView reads the plate as it is.
+func TestPlateViews(t *testing.T) {
+	crops, err := filepath.Glob(filepath.Join(sharedEval(t, "plates-cn-crops"), "*.jpg"))
+	require.NoError(t, err)
+	require.NotEmpty(t, crops)
+	img, err := pictureMat(loadPicture(t, crops[0]))
+	require.NoError(t, err)
+	defer img.Close()
+
+	three := newTestPlateEngine(t, func(c *PlateONNXConfig) { c.Detector = "" }).rec
+	require.Equal(t, 3, three.views)
+	one := newTestPlateEngine(t, func(c *PlateONNXConfig) { c.Detector, c.SingleView = "", true }).rec
+	require.Equal(t, 1, max(one.views, 1))
+
+	single, err := one.viewProbs(img)
+	require.NoError(t, err)
+	plain, err := one.probs(img)
+	require.NoError(t, err)
+	require.Equal(t, plain.p, single.p)
+
+	avg, err := three.viewProbs(img)
+	require.NoError(t, err)
+	require.Equal(t, single.steps, avg.steps)
+	for s := range avg.steps {
+		require.True(t, isDistribution(avg.row(s)), "step %d", s)
+	}
+	require.NotEqual(t, single.p, avg.p)
+
+	tiny := img.Region(image.Rect(0, 0, 4, 8)) // too narrow for a margin: one view
+	defer tiny.Close()
+	a, err := three.viewProbs(tiny)
+	require.NoError(t, err)
+	b, err := three.probs(tiny)
+	require.NoError(t, err)
+	require.Equal(t, b.p, a.p)
 }

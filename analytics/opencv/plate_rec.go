@@ -2,6 +2,9 @@ package opencv
 
 import (
 	"fmt"
+	"image"
+	"image/color"
+	"math"
 
 	"gocv.io/x/gocv"
 )
@@ -14,6 +17,10 @@ const (
 	lprnetScale = 1.0 / 128
 )
 
+// plateViewMargin is the margin, as a share of the crop's width, that the
+// second and third views of a plate add and take away on each side.
+const plateViewMargin = 0.02
+
 // plateRecognizer runs an LPRNet-style CTC recogniser. It owns its net.
 type plateRecognizer struct {
 	net    *plateNet
@@ -22,6 +29,8 @@ type plateRecognizer struct {
 	// head, when not nil, is the model's frozen global-context head, computed
 	// here as trained (see contextHead).
 	head *contextHead
+	// views is the number of views each read averages: 1 or 3 (viewProbs).
+	views int
 	// full, seven, top and bottom are the plate grammars compiled for chars.
 	full, seven, top, bottom ctcAutomaton
 }
@@ -66,11 +75,48 @@ func (r *plateRecognizer) probs(img gocv.Mat) (ctcProbs, error) {
 	return newCTCProbs(ts[0], len(r.chars))
 }
 
+// viewProbs averages the recogniser's output over views of img: as it is,
+// and, when r.views is 3, with plateViewMargin of its width more and less
+// margin on each side. Where the characters fall on the network's time steps
+// shifts between the views, so a character that one alignment splits or
+// merges is read whole in another.
+func (r *plateRecognizer) viewProbs(img gocv.Mat) (ctcProbs, error) {
+	p, err := r.probs(img)
+	if err != nil || r.views < 3 {
+		return p, err
+	}
+	m := max(1, int(math.Round(plateViewMargin*float64(img.Cols()))))
+	if img.Cols() <= 4*m {
+		return p, nil
+	}
+	wide := gocv.NewMat()
+	defer wide.Close()
+	gocv.CopyMakeBorder(img, &wide, 0, 0, m, m, gocv.BorderReplicate, color.RGBA{})
+	narrow := img.Region(image.Rect(m, 0, img.Cols()-m, img.Rows()))
+	defer narrow.Close()
+	for _, v := range []gocv.Mat{wide, narrow} {
+		q, err := r.probs(v)
+		if err != nil {
+			return p, err
+		}
+		if q.steps != p.steps {
+			return p, fmt.Errorf("recogniser: %d time steps for one view, %d for another", q.steps, p.steps)
+		}
+		for i := range p.p {
+			p.p[i] += q.p[i]
+		}
+	}
+	for i := range p.p {
+		p.p[i] /= 3
+	}
+	return p, nil
+}
+
 // read recognises img as one line of characters, constrained by the grammar
 // a unless the recogniser is greedy or no text fits a (then the greedy read is
 // returned).
 func (r *plateRecognizer) read(img gocv.Mat, a ctcAutomaton) (textRead, error) {
-	p, err := r.probs(img)
+	p, err := r.viewProbs(img)
 	if err != nil {
 		return textRead{}, err
 	}
