@@ -183,4 +183,14 @@ func TestAnalyzeImages(t *testing.T) {
 	require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "got %s", p.Text)
 	require.Equal(t, "green", p.Color)
 	require.Equal(t, "onnx(hyperlpr3-320+read:classic+cls)", p.Engine)
+
+	// LPRNet reads, the classic engine votes.
+	require.NoError(t, os.WriteFile(cfg, []byte("plates: {engine: onnx, detector: "+filepath.Join(dir, "hyperlpr3_y5fu_320x_sim.onnx")+
+		", recognizer: "+filepath.Join(dir, "lprnet_94x24.onnx")+", vote: classic, color: "+filepath.Join(dir, "hyperlpr3_litemodel_cls_96x_r1.onnx")+"}\n"), 0o600))
+	out.Reset()
+	require.NoError(t, AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{img}}, &out, &logs), logs.String())
+	p = ImagePlate{}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &p), out.String())
+	require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "got %s", p.Text)
+	require.Equal(t, "onnx(hyperlpr3-320+lprnet-ctx+vote:classic+cls)", p.Engine)
 }

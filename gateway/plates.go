@@ -40,6 +40,13 @@ func newPlateReader(ctx context.Context, p conf.Plates) (plate.Reader, error) {
 			}
 			cfg.Recognizer, cfg.Charset, cfg.Reader = "", "", cl
 		}
+		if p.Vote == conf.RecognizerClassic {
+			cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+			if err != nil {
+				return nil, fmt.Errorf("plates.vote classic: %w", err)
+			}
+			cfg.Vote = cl
+		}
 		for _, m := range []struct{ field, path, format string }{
 			{"plates.detector", cfg.Detector, opencv.FormatHyperLPR3},
 			{"plates.recognizer", cfg.Recognizer, opencv.FormatLPRNet},

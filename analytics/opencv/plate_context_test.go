@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/sharpeyes/sharpeyes/analytics/plate"
 )
 
 // headGraph is a small model ending in a frozen context head: two inputs
@@ -217,4 +219,42 @@ func TestPlateViews(t *testing.T) {
 	b, err := three.probs(tiny)
 	require.NoError(t, err)
 	require.Equal(t, b.p, a.p)
+}
+
+// TestVoteReads: two reads of one plate are voted by character; the model's
+// read keeps its colour and crop.
+func TestVoteReads(t *testing.T) {
+	model := plate.Finding{Text: "皖A12345", CharConf: []float64{0.9, 0.9, 0.9, 0.4, 0.9, 0.9, 0.9}, Conf: 0.8,
+		Color: plate.ColorBlue, ColorConf: 0.9, Crop: plate.Picture{W: 1, H: 1, Pix: []byte{1, 2, 3}}}
+	for _, tc := range []struct {
+		name  string
+		other plate.Finding
+		want  string
+	}{
+		{name: "agree", other: plate.Finding{Text: "皖A12345", CharConf: []float64{0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8}, Conf: 0.8}, want: "皖A12345"},
+		{name: "each character from the surer read",
+			other: plate.Finding{Text: "川A18345", CharConf: []float64{0.95, 0.8, 0.8, 0.9, 0.8, 0.8, 0.8}, Conf: 0.8}, want: "川A18345"},
+		{name: "less sure characters lose",
+			other: plate.Finding{Text: "川A18345", CharConf: []float64{0.5, 0.8, 0.8, 0.3, 0.8, 0.8, 0.8}, Conf: 0.5}, want: "皖A12345"},
+		{name: "the heavier length wins", other: plate.Finding{Text: "皖A1234", CharConf: []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, Conf: 0.5}, want: "皖A12345"},
+		{name: "an invalid read weighs half",
+			other: plate.Finding{Text: "皖A1234O", CharConf: []float64{0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95}, Conf: 0.95}, want: "皖A12345"},
+		{name: "nothing read", other: plate.Finding{}, want: "皖A12345"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := voteReads(model, tc.other)
+			require.Equal(t, tc.want, got.Text)
+			require.Len(t, got.CharConf, len([]rune(got.Text)))
+			require.Equal(t, plate.ColorBlue, got.Color)
+			require.Equal(t, model.Crop, got.Crop)
+		})
+	}
+	t.Run("no vote stands: the surer read", func(t *testing.T) {
+		a := plate.Finding{Text: "##", Conf: 0.3}
+		b := plate.Finding{Text: "@@", Conf: 0.6, DoubleRow: true}
+		got := voteReads(a, b)
+		require.Equal(t, "@@", got.Text)
+		require.True(t, got.DoubleRow)
+		require.Equal(t, "##", voteReads(a, plate.Finding{Conf: 0.1}).Text, "the model's read when it is the surer")
+	})
 }

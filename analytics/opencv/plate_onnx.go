@@ -44,6 +44,10 @@ type PlateONNXConfig struct {
 	// docs/BENCHMARKS.md). The colour still comes from this engine. The engine
 	// does not close it.
 	Reader plate.Recognizer
+	// Vote, when set with a recogniser model, reads each plate too, and the two
+	// reads are voted character by character by confidence, as the frames of
+	// one vehicle pass are (plate.Consensus). The engine does not close it.
+	Vote plate.Recognizer
 	// Charset is a file listing the recogniser's classes, one character per
 	// line, blank last (lprnet_chars.txt). Empty means the built-in LPRNet order.
 	Charset string
@@ -209,15 +213,24 @@ func (e *PlateONNX) Engine() string {
 		if e.cfg.GreedyDecode {
 			s += "-greedy"
 		}
-	case interface{ Engine() string }:
-		s += "read:" + r.Engine()
 	default:
-		s += fmt.Sprintf("read:%T", r)
+		s += "read:" + engineName(r)
+	}
+	if e.cfg.Vote != nil && e.cfg.Reader == nil {
+		s += "+vote:" + engineName(e.cfg.Vote)
 	}
 	if e.cfg.Color != "" {
 		s += "+cls"
 	}
 	return s + ")"
+}
+
+// engineName is r's Engine() when it has one, else its type.
+func engineName(r plate.Recognizer) string {
+	if n, ok := r.(interface{ Engine() string }); ok {
+		return n.Engine()
+	}
+	return fmt.Sprintf("%T", r)
 }
 
 // Close frees the networks. It is idempotent.

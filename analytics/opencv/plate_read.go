@@ -133,6 +133,38 @@ func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) 
 	if e.cfg.Reader != nil {
 		return e.readWith(crop, double)
 	}
+	f, err := e.readModel(crop, double)
+	if err != nil || e.cfg.Vote == nil {
+		return f, err
+	}
+	g, err := readOther(e.cfg.Vote, crop, double, e.expandW, e.expandH)
+	if err != nil {
+		return plate.Finding{}, fmt.Errorf("vote: %w", err)
+	}
+	return voteReads(f, g), nil
+}
+
+// voteReads votes the reads a (the recogniser model's, which keeps its colour
+// and crop) and b of one plate character by character by confidence; a read
+// that is not a valid plate weighs half (plate.Consensus). When no vote
+// stands, the more confident read is kept.
+func voteReads(a, b plate.Finding) plate.Finding {
+	c := plate.NewConsensus(plate.ConsensusOptions{AcceptUnknown: true})
+	c.Add(plate.Read{Text: a.Text, CharConf: a.CharConf, Conf: a.Conf})
+	c.Add(plate.Read{Text: b.Text, CharConf: b.CharConf, Conf: b.Conf})
+	r, ok := c.Result()
+	switch {
+	case ok:
+		a.Text, a.CharConf, a.Conf = r.Text, r.CharConf, r.Conf
+	case b.Conf > a.Conf:
+		a.Text, a.CharConf, a.Conf = b.Text, b.CharConf, b.Conf
+	}
+	a.DoubleRow = a.DoubleRow || b.DoubleRow
+	return a
+}
+
+// readModel reads and colours a rectified plate with the recogniser model.
+func (e *PlateONNX) readModel(crop gocv.Mat, double bool) (plate.Finding, error) {
 	f := plate.Finding{DoubleRow: double, Crop: matPicture(crop)}
 	var err error
 	if f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop); err != nil {
@@ -174,23 +206,33 @@ func (e *PlateONNX) Recognize(crop plate.Picture) (plate.Finding, error) {
 // readWith reads a rectified plate with the configured Reader and colours it
 // here; Crop is a copy of crop. double is the detector's row count.
 func (e *PlateONNX) readWith(crop gocv.Mat, double bool) (plate.Finding, error) {
-	pic := matPicture(crop)
-	read := pic
+	f, err := readOther(e.cfg.Reader, crop, double, e.expandW, e.expandH)
+	if err != nil {
+		return plate.Finding{}, fmt.Errorf("reader: %w", err)
+	}
+	f.Crop = matPicture(crop)
+	f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop)
+	return f, err
+}
+
+// readOther has r read a rectified plate (its text, confidences and row
+// count only). double is the detector's row count; the quad was widened by
+// expandW and expandH.
+func readOther(r plate.Recognizer, crop gocv.Mat, double bool, expandW, expandH float64) (plate.Finding, error) {
+	read := matPicture(crop)
 	if w, h := crop.Cols(), crop.Rows(); !double && float64(w) < plateDoubleAspect*float64(h) {
 		// A one-row plate seen from the side: the quad keeps its foreshortened
 		// width. Readers that segment characters want the plate's own shape
 		// (440×140 mm, widened like the quad), so stretch it back.
-		sw := int(math.Round(float64(h) * plateAspect * (1 + e.expandW) / (1 + e.expandH)))
+		sw := int(math.Round(float64(h) * plateAspect * (1 + expandW) / (1 + expandH)))
 		wide := gocv.NewMat()
 		defer wide.Close()
 		gocv.Resize(crop, &wide, image.Pt(sw, h), 0, 0, gocv.InterpolationLinear)
 		read = matPicture(wide)
 	}
-	r, err := e.cfg.Reader.Recognize(read)
+	f, err := r.Recognize(read)
 	if err != nil {
-		return plate.Finding{}, fmt.Errorf("reader: %w", err)
+		return plate.Finding{}, err
 	}
-	f := plate.Finding{Text: r.Text, CharConf: r.CharConf, Conf: r.Conf, DoubleRow: double || r.DoubleRow, Crop: pic}
-	f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop)
-	return f, err
+	return plate.Finding{Text: f.Text, CharConf: f.CharConf, Conf: f.Conf, DoubleRow: double || f.DoubleRow}, nil
 }

@@ -27,9 +27,13 @@ type Plates struct {
 	DetectorSize int `yaml:"detector_size"`
 	// Recognizer is the onnx engine's recogniser model (LPRNet, 94×24 input), or
 	// RecognizerClassic: the classic engine reads the plates the detector finds
-	// and straightens (no recogniser model; the most accurate reading of photos
-	// measured so far, docs/BENCHMARKS.md section 4).
+	// and straightens (no recogniser model).
 	Recognizer string `yaml:"recognizer"`
+	// Vote: RecognizerClassic has the classic engine read each plate as well
+	// as the recogniser model; the two reads are voted character by character
+	// by confidence (the most accurate reading of photos measured,
+	// docs/BENCHMARKS.md section 4). Empty: the model reads alone.
+	Vote string `yaml:"vote"`
 	// Charset is the recogniser's class list, one character per line; empty takes
 	// LPRNet's order.
 	Charset string `yaml:"charset"`
@@ -52,6 +56,13 @@ func (c *Config) validatePlates(Mode) error {
 		if p.Recognizer == "" {
 			return &FieldError{Path: "plates.recognizer", Msg: "required for the onnx engine (an LPRNet recogniser model, or " + RecognizerClassic + ")"}
 		}
+	}
+	switch {
+	case p.Vote == "":
+	case p.Vote != RecognizerClassic:
+		return &FieldError{Path: "plates.vote", Msg: fmt.Sprintf("unknown reader %q (%s)", p.Vote, RecognizerClassic)}
+	case p.Engine != "onnx" || p.Recognizer == RecognizerClassic:
+		return &FieldError{Path: "plates.vote", Msg: "needs the onnx engine with a recogniser model to vote with"}
 	}
 	if p.DetectorSize != 0 && (p.DetectorSize%32 != 0 || p.DetectorSize < 64 || p.DetectorSize > 1280) {
 		return &FieldError{Path: "plates.detector_size", Msg: "must be a multiple of 32 between 64 and 1280"}

@@ -28,6 +28,16 @@ var engines = []engineSpec{
 	{Name: "onnx-640", About: "OpenCV DNN: HyperLPR3 detector 640, LPRNet 94x24, HyperLPR3 colour classifier", Open: onnx(640)},
 	{Name: "classic", About: "no model: classical location and segmentation, embedded character classifier", Open: classic},
 	{Name: "onnx-320+classic", About: "HyperLPR3 detector 320 finds and straightens, the classic engine reads, HyperLPR3 colour classifier", Open: onnxClassic},
+	{Name: "onnx-320+vote", About: "HyperLPR3 detector 320 finds and straightens, LPRNet and the classic engine both read, the reads are voted by character, HyperLPR3 colour classifier", Open: onnxVote},
+}
+
+// onnxVote is onnx-320 with the classic engine reading each plate too.
+func onnxVote(models string) (plate.Reader, error) {
+	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return onnxConfig(320, func(c *opencv.PlateONNXConfig) { c.Vote = cl })(models)
 }
 
 // onnxClassic is the HyperLPR3 detector with the classic engine reading.
@@ -40,12 +50,18 @@ func onnxClassic(models string) (plate.Reader, error) {
 }
 
 func onnx(size int) func(models string) (plate.Reader, error) {
-	return onnxWith(size, nil)
+	return onnxConfig(size, nil)
 }
 
 // onnxWith opens the onnx engine with the detector at size; reader, when not
 // nil, reads the plates instead of LPRNet.
 func onnxWith(size int, reader plate.Recognizer) func(models string) (plate.Reader, error) {
+	return onnxConfig(size, func(c *opencv.PlateONNXConfig) { c.Reader = reader })
+}
+
+// onnxConfig opens the onnx engine with the detector at size, the shared
+// models, and the changes of mod (when not nil).
+func onnxConfig(size int, mod func(*opencv.PlateONNXConfig)) func(models string) (plate.Reader, error) {
 	return func(models string) (plate.Reader, error) {
 		cfg := opencv.PlateONNXConfig{
 			Detector:     filepath.Join(models, fmt.Sprintf("hyperlpr3_y5fu_%dx_sim.onnx", size)),
@@ -53,10 +69,12 @@ func onnxWith(size int, reader plate.Recognizer) func(models string) (plate.Read
 			Recognizer:   filepath.Join(models, "lprnet_94x24.onnx"),
 			Charset:      filepath.Join(models, "lprnet_chars.txt"),
 			Color:        filepath.Join(models, "hyperlpr3_litemodel_cls_96x_r1.onnx"),
-			Reader:       reader,
+		}
+		if mod != nil {
+			mod(&cfg)
 		}
 		need := []string{cfg.Detector, cfg.Recognizer, cfg.Charset, cfg.Color}
-		if reader != nil {
+		if cfg.Reader != nil {
 			need = []string{cfg.Detector, cfg.Color}
 		}
 		for _, p := range need {
