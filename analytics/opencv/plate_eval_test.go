@@ -212,6 +212,10 @@ func TestPlateEval(t *testing.T) {
 	}{
 		{name: "grammar", crops: true, photos: true},
 		{name: "greedy", mod: func(c *PlateONNXConfig) { c.GreedyDecode = true }, crops: true, photos: true},
+		{name: "grammar, vote with the classic engine", mod: func(c *PlateONNXConfig) { c.Vote = newTestClassic(t) }, crops: true, photos: true},
+		{name: "grammar, one view", mod: func(c *PlateONNXConfig) { c.SingleView = true }, crops: true, photos: true},
+		{name: "grammar, head as exported", tweak: func(e *PlateONNX) { e.rec.head = nil }, crops: true, photos: true},
+		{name: "greedy, head as exported", mod: func(c *PlateONNXConfig) { c.GreedyDecode = true }, tweak: func(e *PlateONNX) { e.rec.head = nil }, crops: true},
 		{name: "grammar, rows split", tweak: func(e *PlateONNX) { e.splitRows = true }, photos: true},
 		{name: "grammar, no second pass", tweak: func(e *PlateONNX) { e.refine = 0 }, photos: true},
 		{name: "grammar, second pass in 5 widths", tweak: func(e *PlateONNX) { e.refine = 5 }, photos: true},

@@ -156,13 +156,19 @@ func TestPlateRecognizeTestImage(t *testing.T) {
 	}
 }
 
+// newTestClassic opens the classic engine (no model files).
+func newTestClassic(t testing.TB) *lpr.Classic {
+	t.Helper()
+	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+	require.NoError(t, err)
+	return cl
+}
+
 // TestPlateReadWithReader: the detector finds and straightens the plate, the
 // classic engine (no model) reads it, this engine colours it.
 func TestPlateReadWithReader(t *testing.T) {
 	pic := loadPicture(t, shared(t, plateTestImage))
-	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
-	require.NoError(t, err)
-	e, err := NewPlateONNX(PlateONNXConfig{Detector: shared(t, plateDetModel), Color: shared(t, plateColorModel), Reader: cl})
+	e, err := NewPlateONNX(PlateONNXConfig{Detector: shared(t, plateDetModel), Color: shared(t, plateColorModel), Reader: newTestClassic(t)})
 	require.NoError(t, err)
 	require.Equal(t, "onnx(hyperlpr3-320+read:classic+cls)", e.Engine())
 	fs, err := e.Read(pic, image.Rectangle{}, 0)
