@@ -150,47 +150,38 @@ func testPlates(t *testing.T, top string) {
 }
 
 // TestAnalyzeImages runs `analyze --image` with the ONNX engine (models from
-// ../shared) on a photo of a real plate, and checks the JSON line it prints.
+// ../shared) on a photo of a real plate, and checks the JSON line it prints,
+// for LPRNet reading, the classic engine reading and the two voting.
 func TestAnalyzeImages(t *testing.T) {
 	dir := sharedModels(t)
 	if dir == "" {
 		t.Skip("../shared/models/plate is absent (a user's clone): the ONNX engine cannot be tested")
 	}
-	cfg := filepath.Join(t.TempDir(), "plates.yaml")
-	require.NoError(t, os.WriteFile(cfg, []byte("plates: {engine: onnx, detector: "+filepath.Join(dir, "hyperlpr3_y5fu_320x_sim.onnx")+
-		", recognizer: "+filepath.Join(dir, "lprnet_94x24.onnx")+", charset: "+filepath.Join(dir, "lprnet_chars.txt")+
-		", color: "+filepath.Join(dir, "hyperlpr3_litemodel_cls_96x_r1.onnx")+"}\n"), 0o600))
 	img := filepath.Join(dir, "..", "images", "hyperlpr_test_img.jpg")
-	var out, logs bytes.Buffer
-	require.NoError(t, AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{img}}, &out, &logs), logs.String())
-	var p ImagePlate
-	require.NoError(t, json.Unmarshal(out.Bytes(), &p), out.String())
-	require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "the plate in the photo is 苏ED51712 (checked by eye); got %s", p.Text)
-	require.Equal(t, "green", p.Color, "a new-energy plate")
-	require.Greater(t, p.BBox[2], 100)
-	require.Contains(t, p.Engine, "onnx")
+	model := func(name string) string { return filepath.Join(dir, name) }
+	lprnet := model("lprnet_94x24.onnx")
+	for _, tc := range []struct {
+		name, plates, engine string
+	}{
+		{name: "lprnet", plates: "recognizer: " + lprnet + ", charset: " + model("lprnet_chars.txt"), engine: "onnx(hyperlpr3-320+lprnet-ctx+cls)"},
+		{name: "classic reads", plates: "recognizer: classic", engine: "onnx(hyperlpr3-320+read:classic+cls)"},
+		{name: "classic votes", plates: "recognizer: " + lprnet + ", vote: classic", engine: "onnx(hyperlpr3-320+lprnet-ctx+vote:classic+cls)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "plates.yaml")
+			require.NoError(t, os.WriteFile(cfg, []byte("plates: {engine: onnx, detector: "+model("hyperlpr3_y5fu_320x_sim.onnx")+
+				", color: "+model("hyperlpr3_litemodel_cls_96x_r1.onnx")+", "+tc.plates+"}\n"), 0o600))
+			var out, logs bytes.Buffer
+			require.NoError(t, AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{img}}, &out, &logs), logs.String())
+			var p ImagePlate
+			require.NoError(t, json.Unmarshal(out.Bytes(), &p), out.String())
+			require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "the plate in the photo is 苏ED51712 (checked by eye); got %s", p.Text)
+			require.Equal(t, "green", p.Color, "a new-energy plate")
+			require.Greater(t, p.BBox[2], 100)
+			require.Equal(t, tc.engine, p.Engine)
 
-	err := AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{filepath.Join(t.TempDir(), "missing.jpg")}}, &out, &logs)
-	require.ErrorContains(t, err, "1 of 1 images could not be read")
-
-	// The detector with the classic engine reading (no recogniser model).
-	require.NoError(t, os.WriteFile(cfg, []byte("plates: {engine: onnx, detector: "+filepath.Join(dir, "hyperlpr3_y5fu_320x_sim.onnx")+
-		", recognizer: classic, color: "+filepath.Join(dir, "hyperlpr3_litemodel_cls_96x_r1.onnx")+"}\n"), 0o600))
-	out.Reset()
-	require.NoError(t, AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{img}}, &out, &logs), logs.String())
-	p = ImagePlate{}
-	require.NoError(t, json.Unmarshal(out.Bytes(), &p), out.String())
-	require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "got %s", p.Text)
-	require.Equal(t, "green", p.Color)
-	require.Equal(t, "onnx(hyperlpr3-320+read:classic+cls)", p.Engine)
-
-	// LPRNet reads, the classic engine votes.
-	require.NoError(t, os.WriteFile(cfg, []byte("plates: {engine: onnx, detector: "+filepath.Join(dir, "hyperlpr3_y5fu_320x_sim.onnx")+
-		", recognizer: "+filepath.Join(dir, "lprnet_94x24.onnx")+", vote: classic, color: "+filepath.Join(dir, "hyperlpr3_litemodel_cls_96x_r1.onnx")+"}\n"), 0o600))
-	out.Reset()
-	require.NoError(t, AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{img}}, &out, &logs), logs.String())
-	p = ImagePlate{}
-	require.NoError(t, json.Unmarshal(out.Bytes(), &p), out.String())
-	require.LessOrEqual(t, plate.Distance(p.Text, "苏ED51712"), 1, "got %s", p.Text)
-	require.Equal(t, "onnx(hyperlpr3-320+lprnet-ctx+vote:classic+cls)", p.Engine)
+			err := AnalyzeImages(t.Context(), ImageOptions{ConfigPath: cfg, Images: []string{filepath.Join(t.TempDir(), "missing.jpg")}}, &out, &logs)
+			require.ErrorContains(t, err, "1 of 1 images could not be read")
+		})
+	}
 }
