@@ -128,14 +128,34 @@ func (e *PlateONNX) readBox(img gocv.Mat, b plateBox, bounds image.Rectangle) (p
 	return f, nil
 }
 
-// readCrop reads and colours a rectified plate; Crop is a copy of crop.
+// readCrop colours and reads a rectified plate: with the configured Reader,
+// or with the recogniser model (and, with Vote, the other reader too). Crop is
+// a copy of crop.
 func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) {
-	if e.cfg.Reader != nil {
-		return e.readWith(crop, double)
-	}
-	f, err := e.readModel(crop, double)
-	if err != nil || e.cfg.Vote == nil {
+	f := plate.Finding{DoubleRow: double, Crop: matPicture(crop)}
+	var err error
+	if f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop); err != nil {
 		return f, err
+	}
+	if e.cfg.Reader != nil {
+		r, err := readOther(e.cfg.Reader, crop, double, e.expandW, e.expandH)
+		if err != nil {
+			return plate.Finding{}, fmt.Errorf("reader: %w", err)
+		}
+		f.Text, f.CharConf, f.Conf, f.DoubleRow = r.Text, r.CharConf, r.Conf, r.DoubleRow
+		return f, nil
+	}
+	// A blue plate is an ordinary one of 7 characters (GA 36).
+	t, err := e.rec.readPlate(crop, double, e.splitRows, f.Color == plate.ColorBlue)
+	if err != nil {
+		return plate.Finding{}, fmt.Errorf("recognizer: %w", err)
+	}
+	f.Text, f.CharConf = string(t.text), t.conf
+	for _, c := range t.conf {
+		f.Conf += c / float64(len(t.conf))
+	}
+	if e.cfg.Vote == nil {
+		return f, nil
 	}
 	g, err := readOther(e.cfg.Vote, crop, double, e.expandW, e.expandH)
 	if err != nil {
@@ -163,24 +183,6 @@ func voteReads(a, b plate.Finding) plate.Finding {
 	return a
 }
 
-// readModel reads and colours a rectified plate with the recogniser model.
-func (e *PlateONNX) readModel(crop gocv.Mat, double bool) (plate.Finding, error) {
-	f := plate.Finding{DoubleRow: double, Crop: matPicture(crop)}
-	var err error
-	if f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop); err != nil {
-		return f, err
-	}
-	t, err := e.rec.readPlate(crop, double, e.splitRows, f.Color == plate.ColorBlue)
-	if err != nil {
-		return plate.Finding{}, fmt.Errorf("recognizer: %w", err)
-	}
-	f.Text, f.CharConf = string(t.text), t.conf
-	for _, c := range t.conf {
-		f.Conf += c / float64(len(t.conf))
-	}
-	return f, nil
-}
-
 // Recognize reads a picture that already is a rectified plate. A picture
 // narrower than 2.5× its height is read as a two-row plate. Box and Corners
 // cover the whole picture, DetectConf is 1 and Crop is a copy of it.
@@ -201,18 +203,6 @@ func (e *PlateONNX) Recognize(crop plate.Picture) (plate.Finding, error) {
 	f.Corners = [4]image.Point{{0, 0}, {crop.W, 0}, {crop.W, crop.H}, {0, crop.H}}
 	f.DetectConf = 1
 	return f, nil
-}
-
-// readWith reads a rectified plate with the configured Reader and colours it
-// here; Crop is a copy of crop. double is the detector's row count.
-func (e *PlateONNX) readWith(crop gocv.Mat, double bool) (plate.Finding, error) {
-	f, err := readOther(e.cfg.Reader, crop, double, e.expandW, e.expandH)
-	if err != nil {
-		return plate.Finding{}, fmt.Errorf("reader: %w", err)
-	}
-	f.Crop = matPicture(crop)
-	f.Color, f.ColorConf, err = e.col.classify(crop, f.Crop)
-	return f, err
 }
 
 // readOther has r read a rectified plate (its text, confidences and row
