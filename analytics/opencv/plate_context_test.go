@@ -240,9 +240,11 @@ func TestVoteReads(t *testing.T) {
 		{name: "an invalid read weighs half",
 			other: plate.Finding{Text: "皖A1234O", CharConf: []float64{0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95}, Conf: 0.95}, want: "皖A12345"},
 		{name: "nothing read", other: plate.Finding{}, want: "皖A12345"},
+		{name: "the model abstains where it has no class", // LPRNet has no 学
+			other: plate.Finding{Text: "皖A1234学", CharConf: []float64{0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3}, Conf: 0.7}, want: "皖A1234学"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := voteReads(model, tc.other)
+			got := voteReads(model, tc.other, []rune(lprnetChars))
 			require.Equal(t, tc.want, got.Text)
 			require.Len(t, got.CharConf, len([]rune(got.Text)))
 			require.Equal(t, plate.ColorBlue, got.Color)
@@ -252,9 +254,9 @@ func TestVoteReads(t *testing.T) {
 	t.Run("no vote stands: the surer read", func(t *testing.T) {
 		a := plate.Finding{Text: "##", Conf: 0.3}
 		b := plate.Finding{Text: "@@", Conf: 0.6, DoubleRow: true}
-		got := voteReads(a, b)
+		got := voteReads(a, b, nil)
 		require.Equal(t, "@@", got.Text)
 		require.True(t, got.DoubleRow)
-		require.Equal(t, "##", voteReads(a, plate.Finding{Conf: 0.1}).Text, "the model's read when it is the surer")
+		require.Equal(t, "##", voteReads(a, plate.Finding{Conf: 0.1}, nil).Text, "the model's read when it is the surer")
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 
 	"gocv.io/x/gocv"
 
@@ -161,16 +162,26 @@ func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) 
 	if err != nil {
 		return plate.Finding{}, fmt.Errorf("vote: %w", err)
 	}
-	return voteReads(f, g), nil
+	return voteReads(f, g, e.rec.chars), nil
 }
 
 // voteReads votes the reads a (the recogniser model's, which keeps its colour
 // and crop) and b of one plate character by character by confidence; a read
-// that is not a valid plate weighs half (plate.Consensus). When no vote
-// stands, the more confident read is kept.
-func voteReads(a, b plate.Finding) plate.Finding {
+// that is not a valid plate weighs half (plate.Consensus). Where b reads a
+// character that is not in charset, the model's classes, the model cannot
+// have read it and abstains there (LPRNet has no 学 警 挂 港 澳 使 领). When
+// no vote stands, the more confident read is kept.
+func voteReads(a, b plate.Finding, charset []rune) plate.Finding {
+	ac := slices.Clone(a.CharConf)
+	if rb := []rune(b.Text); len(rb) == len([]rune(a.Text)) && len(ac) == len(rb) {
+		for i, r := range rb {
+			if !slices.Contains(charset, r) {
+				ac[i] = 0
+			}
+		}
+	}
 	c := plate.NewConsensus(plate.ConsensusOptions{AcceptUnknown: true})
-	c.Add(plate.Read{Text: a.Text, CharConf: a.CharConf, Conf: a.Conf})
+	c.Add(plate.Read{Text: a.Text, CharConf: ac, Conf: a.Conf})
 	c.Add(plate.Read{Text: b.Text, CharConf: b.CharConf, Conf: b.Conf})
 	r, ok := c.Result()
 	switch {
