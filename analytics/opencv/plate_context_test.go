@@ -240,8 +240,8 @@ func TestVoteReads(t *testing.T) {
 		{name: "an invalid read weighs half",
 			other: plate.Finding{Text: "皖A1234O", CharConf: []float64{0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95}, Conf: 0.95}, want: "皖A12345"},
 		{name: "nothing read", other: plate.Finding{}, want: "皖A12345"},
-		{name: "the model abstains where it has no class", // LPRNet has no 学
-			other: plate.Finding{Text: "皖A1234学", CharConf: []float64{0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3}, Conf: 0.7}, want: "皖A1234学"},
+		{name: "on a blue plate the model does not abstain",
+			other: plate.Finding{Text: "皖A1234学", CharConf: []float64{0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3}, Conf: 0.7}, want: "皖A12345"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := voteReads(model, tc.other, []rune(lprnetChars))
@@ -251,6 +251,13 @@ func TestVoteReads(t *testing.T) {
 			require.Equal(t, model.Crop, got.Crop)
 		})
 	}
+	t.Run("on a yellow plate the model abstains where it has no class", func(t *testing.T) {
+		yellow := model
+		yellow.Color = plate.ColorYellow
+		other := plate.Finding{Text: "皖A1234学", CharConf: []float64{0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3}, Conf: 0.7}
+		require.Equal(t, "皖A1234学", voteReads(yellow, other, []rune(lprnetChars)).Text, "LPRNet has no 学")
+		require.Equal(t, []float64{0.9, 0.9, 0.9, 0.4, 0.9, 0.9, 0.9}, model.CharConf, "the model's read is not changed")
+	})
 	t.Run("no vote stands: the surer read", func(t *testing.T) {
 		a := plate.Finding{Text: "##", Conf: 0.3}
 		b := plate.Finding{Text: "@@", Conf: 0.6, DoubleRow: true}

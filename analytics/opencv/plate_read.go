@@ -167,13 +167,15 @@ func (e *PlateONNX) readCrop(crop gocv.Mat, double bool) (plate.Finding, error) 
 
 // voteReads votes the reads a (the recogniser model's, which keeps its colour
 // and crop) and b of one plate character by character by confidence; a read
-// that is not a valid plate weighs half (plate.Consensus). Where b reads a
-// character that is not in charset, the model's classes, the model cannot
-// have read it and abstains there (LPRNet has no 学 警 挂 港 澳 使 领). When
-// no vote stands, the more confident read is kept.
+// that is not a valid plate weighs half (plate.Consensus). On a plate that is
+// neither blue nor green, where b reads a character that is not in charset,
+// the model's classes, the model cannot have read it and abstains there
+// (LPRNet has no 学 警 挂 港 澳 使 领, which GA 36 puts only on yellow, white
+// and black plates). When no vote stands, the more confident read is kept.
 func voteReads(a, b plate.Finding, charset []rune) plate.Finding {
 	ac := slices.Clone(a.CharConf)
-	if rb := []rune(b.Text); len(rb) == len([]rune(a.Text)) && len(ac) == len(rb) {
+	special := a.Color != plate.ColorBlue && a.Color != plate.ColorGreen
+	if rb := []rune(b.Text); special && len(rb) == len([]rune(a.Text)) && len(ac) == len(rb) {
 		for i, r := range rb {
 			if !slices.Contains(charset, r) {
 				ac[i] = 0
