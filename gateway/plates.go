@@ -24,9 +24,9 @@ import (
 func newPlateReader(ctx context.Context, p conf.Plates) (plate.Reader, error) {
 	switch p.Engine {
 	case "", "classic":
-		r, err := lpr.NewClassic(lpr.ClassicOptions{})
+		r, err := newClassic("plates.engine")
 		if err != nil {
-			return nil, fmt.Errorf("plates.engine classic: %w", err)
+			return nil, err // not a nil *lpr.Classic in the interface
 		}
 		return r, nil
 	case "onnx":
@@ -34,16 +34,16 @@ func newPlateReader(ctx context.Context, p conf.Plates) (plate.Reader, error) {
 			Detector: p.Detector, DetectorSize: p.DetectorSize, Recognizer: p.Recognizer, Charset: p.Charset, Color: p.Color,
 		}
 		if p.Recognizer == conf.RecognizerClassic {
-			cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+			cl, err := newClassic("plates.recognizer")
 			if err != nil {
-				return nil, fmt.Errorf("plates.recognizer classic: %w", err)
+				return nil, err
 			}
 			cfg.Recognizer, cfg.Charset, cfg.Reader = "", "", cl
 		}
 		if p.Vote == conf.RecognizerClassic {
-			cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+			cl, err := newClassic("plates.vote")
 			if err != nil {
-				return nil, fmt.Errorf("plates.vote classic: %w", err)
+				return nil, err
 			}
 			cfg.Vote = cl
 		}
@@ -67,6 +67,15 @@ func newPlateReader(ctx context.Context, p conf.Plates) (plate.Reader, error) {
 	default:
 		return nil, fmt.Errorf("plates.engine: unknown engine %q", p.Engine)
 	}
+}
+
+// newClassic opens the classic engine for the config field that asked for it.
+func newClassic(field string) (*lpr.Classic, error) {
+	r, err := lpr.NewClassic(lpr.ClassicOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%s classic: %w", field, err)
+	}
+	return r, nil
 }
 
 // plateModelSize is the input size a plate model is checked at: the configured

@@ -136,6 +136,14 @@ func labelsText(chars []rune, labels []int) string {
 	return string(out)
 }
 
+// mustGrammarCTC decodes c with the automaton a, which must fit a text.
+func mustGrammarCTC(t *testing.T, c ctcProbs, a ctcAutomaton) []int {
+	t.Helper()
+	best, ok := grammarCTC(c, a)
+	require.True(t, ok, "no text of the grammar fits")
+	return best
+}
+
 func TestPlateCTCDecode(t *testing.T) {
 	chars := []rune(lprnetChars)
 	full := fullPlateGrammar.compile(chars)
@@ -172,8 +180,7 @@ func TestPlateCTCDecode(t *testing.T) {
 			g, conf := greedyCTC(c)
 			require.Equal(t, tc.greedy, labelsText(chars, g))
 			require.Len(t, conf, len(g))
-			best, ok := grammarCTC(c, full)
-			require.True(t, ok)
+			best := mustGrammarCTC(t, c, full)
 			require.Equal(t, tc.got, labelsText(chars, best))
 			ac := alignConf(c, best)
 			require.Len(t, ac, len(best))
@@ -192,18 +199,13 @@ func TestPlateCTCDecode(t *testing.T) {
 		// 7-character grammar of a blue plate drops it.
 		c := ctcFrom(chars, "湘-A-E-D-0-8-5-5-", 0.9)
 		setStep(c, chars, 8, map[rune]float64{'0': 0.5, '-': 0.45})
-		best, ok := grammarCTC(c, full)
-		require.True(t, ok)
-		require.Equal(t, "湘AED0855", labelsText(chars, best))
-		best, ok = grammarCTC(c, sevenPlateGrammar.compile(chars))
-		require.True(t, ok)
-		require.Equal(t, "湘AED855", labelsText(chars, best))
+		require.Equal(t, "湘AED0855", labelsText(chars, mustGrammarCTC(t, c, full)))
+		require.Equal(t, "湘AED855", labelsText(chars, mustGrammarCTC(t, c, sevenPlateGrammar.compile(chars))))
 	})
 	t.Run("confidence of a weak character", func(t *testing.T) {
 		c := ctcFrom(chars, "-皖-A-1-2-3-4-5-", 0.9)
 		setStep(c, chars, 9, map[rune]float64{'3': 0.3, '8': 0.25})
-		best, ok := grammarCTC(c, full)
-		require.True(t, ok)
+		best := mustGrammarCTC(t, c, full)
 		require.Equal(t, "皖A12345", labelsText(chars, best))
 		ac := alignConf(c, best)
 		require.InDelta(t, 0.3, ac[4], 1e-9)

@@ -213,11 +213,11 @@ func (e *PlateONNX) Engine() string {
 		if e.cfg.GreedyDecode {
 			s += "-greedy"
 		}
+		if e.cfg.Vote != nil {
+			s += "+vote:" + engineName(e.cfg.Vote)
+		}
 	default:
 		s += "read:" + engineName(r)
-	}
-	if e.cfg.Vote != nil && e.cfg.Reader == nil {
-		s += "+vote:" + engineName(e.cfg.Vote)
 	}
 	if e.cfg.Color != "" {
 		s += "+cls"

@@ -27,36 +27,24 @@ var engines = []engineSpec{
 	{Name: "onnx-320", About: "OpenCV DNN: HyperLPR3 detector 320, LPRNet 94x24, HyperLPR3 colour classifier", Open: onnx(320)},
 	{Name: "onnx-640", About: "OpenCV DNN: HyperLPR3 detector 640, LPRNet 94x24, HyperLPR3 colour classifier", Open: onnx(640)},
 	{Name: "classic", About: "no model: classical location and segmentation, embedded character classifier", Open: classic},
-	{Name: "onnx-320+classic", About: "HyperLPR3 detector 320 finds and straightens, the classic engine reads, HyperLPR3 colour classifier", Open: onnxClassic},
-	{Name: "onnx-320+vote", About: "HyperLPR3 detector 320 finds and straightens, LPRNet and the classic engine both read, the reads are voted by character, HyperLPR3 colour classifier", Open: onnxVote},
+	{Name: "onnx-320+classic", About: "HyperLPR3 detector 320 finds and straightens, the classic engine reads, HyperLPR3 colour classifier", Open: onnxAndClassic(func(c *opencv.PlateONNXConfig, cl plate.Recognizer) { c.Reader = cl })},
+	{Name: "onnx-320+vote", About: "HyperLPR3 detector 320 finds and straightens, LPRNet and the classic engine both read, the reads are voted by character, HyperLPR3 colour classifier", Open: onnxAndClassic(func(c *opencv.PlateONNXConfig, cl plate.Recognizer) { c.Vote = cl })},
 }
 
-// onnxVote is onnx-320 with the classic engine reading each plate too.
-func onnxVote(models string) (plate.Reader, error) {
-	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
-	if err != nil {
-		return nil, err
+// onnxAndClassic opens onnx-320 with a classic engine that set places in the
+// config (as the reader, or as the vote).
+func onnxAndClassic(set func(*opencv.PlateONNXConfig, plate.Recognizer)) func(models string) (plate.Reader, error) {
+	return func(models string) (plate.Reader, error) {
+		cl, err := lpr.NewClassic(lpr.ClassicOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return onnxConfig(320, func(c *opencv.PlateONNXConfig) { set(c, cl) })(models)
 	}
-	return onnxConfig(320, func(c *opencv.PlateONNXConfig) { c.Vote = cl })(models)
-}
-
-// onnxClassic is the HyperLPR3 detector with the classic engine reading.
-func onnxClassic(models string) (plate.Reader, error) {
-	cl, err := lpr.NewClassic(lpr.ClassicOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return onnxWith(320, cl)(models)
 }
 
 func onnx(size int) func(models string) (plate.Reader, error) {
 	return onnxConfig(size, nil)
-}
-
-// onnxWith opens the onnx engine with the detector at size; reader, when not
-// nil, reads the plates instead of LPRNet.
-func onnxWith(size int, reader plate.Recognizer) func(models string) (plate.Reader, error) {
-	return onnxConfig(size, func(c *opencv.PlateONNXConfig) { c.Reader = reader })
 }
 
 // onnxConfig opens the onnx engine with the detector at size, the shared
