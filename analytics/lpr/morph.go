@@ -137,6 +137,19 @@ func (m mask) runX(r int, all bool) mask {
 	return out
 }
 
+// combineRow sets dst to dst AND src (and) or dst OR src, word by word.
+func combineRow(dst, src []uint64, and bool) {
+	if and {
+		for i, v := range src {
+			dst[i] &= v
+		}
+		return
+	}
+	for i, v := range src {
+		dst[i] |= v
+	}
+}
+
 // window replaces row with the combination of each bit's window of n bits: bits
 // x..x+n-1 (backward false) or x-n+1..x (backward true). It doubles the window
 // (1, 2, 4, ...) and closes the rest with one overlapping step, which and and or
@@ -145,15 +158,7 @@ func window(row, tmp []uint64, n int, and, backward bool) {
 	for have := 1; have < n; {
 		step := min(have, n-have)
 		shiftRow(tmp, row, step, backward, and)
-		if and {
-			for i, v := range tmp {
-				row[i] &= v
-			}
-		} else {
-			for i, v := range tmp {
-				row[i] |= v
-			}
-		}
+		combineRow(row, tmp, and)
 		have += step
 	}
 }
@@ -205,16 +210,7 @@ func (m mask) runY(r int, all bool) mask {
 		y0, y1 := max(0, y-r), min(m.h-1, y+r)
 		copy(dst, m.row(y0))
 		for yy := y0 + 1; yy <= y1; yy++ {
-			src := m.row(yy)
-			if all {
-				for i, v := range src {
-					dst[i] &= v
-				}
-			} else {
-				for i, v := range src {
-					dst[i] |= v
-				}
-			}
+			combineRow(dst, m.row(yy), all)
 		}
 	}
 	return out
