@@ -1,6 +1,7 @@
 package opencv
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -86,120 +87,124 @@ func greedyCTC(c ctcProbs) (labels []int, conf []float64) {
 	return labels, conf
 }
 
-// grammarCTC finds the most probable single alignment (Viterbi) whose text
-// the automaton accepts. A path's state is the automaton state, the last
-// character's class and whether a blank followed it (a repeated character needs
-// one). It returns false when no accepted text fits in c.steps steps.
+// ctcBeamWidth is the number of prefixes grammarCTC keeps from one step to
+// the next, and ctcBeamBranch the number of characters, the most probable of
+// the step that the grammar allows, each prefix is extended by. On the 1000
+// LPRNet crops (two grammars each) they decode the same texts as a beam of
+// 1024 prefixes extended by every character, but for a few misreads (see
+// TestPlateBeamWidth).
+const (
+	ctcBeamWidth  = 16
+	ctcBeamBranch = 8
+)
+
+// ctcMaxLabels bounds the length of a decoded text (a plate has at most 8
+// characters; a longer prefix is not extended).
+const ctcMaxLabels = 12
+
+// ctcPrefix is a decoded text so far; it determines its automaton state.
+type ctcPrefix struct {
+	labels [ctcMaxLabels]uint8
+	n      int
+}
+
+// ctcHyp is one prefix of a grammarCTC beam with the summed probability of
+// all its alignments over the steps so far, split by whether the last step
+// was a blank (pb) or the prefix's last character (pnb).
+type ctcHyp struct {
+	prefix  ctcPrefix
+	g       int // automaton state after the prefix
+	pb, pnb float64
+}
+
+func (h *ctcHyp) total() float64 { return h.pb + h.pnb }
+
+// grammarCTC finds the text the automaton accepts that is most probable
+// summed over all its CTC alignments, by prefix beam search: each step
+// extends every kept prefix by a blank, by its last character again, or by
+// one of the ctcBeamBranch most probable characters the grammar allows next,
+// and keeps the ctcBeamWidth most probable prefixes.
+// Summing matters where a character's probability is spread over several
+// steps, so that no single alignment of it is the best one. A prefix that
+// cannot reach an accepting state in the steps left is dropped. It returns
+// false when no accepted text fits in c.steps steps.
 func grammarCTC(c ctcProbs, a ctcAutomaton) ([]int, bool) {
-	v := newCTCViterbi(c, a)
+	return beamCTC(c, a, ctcBeamWidth, ctcBeamBranch)
+}
+
+// beamCTC is grammarCTC with a beam of width prefixes, each extended by at
+// most branch characters a step.
+func beamCTC(c ctcProbs, a ctcAutomaton, width, branch int) ([]int, bool) {
+	blank := c.blank()
+	beam := []ctcHyp{{pb: 1}}
+	var next []ctcHyp
+	at := map[ctcPrefix]int{}
+	order := make([]int, blank) // the characters, most probable first
 	for t := range c.steps {
-		v.advance(t)
-	}
-	return v.best()
-}
-
-// ctcViterbi is the state of one grammarCTC run. A state index packs
-// (automaton state g, last class k, blank-after flag b) as (g·C + k)·2 + b; k
-// is the blank's class before the first character.
-type ctcViterbi struct {
-	c     ctcProbs
-	a     ctcAutomaton
-	score []float64 // per state, after the steps so far
-	back  [][]int32 // per step and state, the state before (-1: unreachable)
-	logp  []float64 // of the current step, per class
-}
-
-func newCTCViterbi(c ctcProbs, a ctcAutomaton) *ctcViterbi {
-	n := len(a.next) * c.classes * 2
-	v := &ctcViterbi{c: c, a: a, score: make([]float64, n), logp: make([]float64, c.classes)}
-	for i := range v.score {
-		v.score[i] = math.Inf(-1)
-	}
-	v.score[v.state(0, c.blank(), 1)] = 0
-	return v
-}
-
-func (v *ctcViterbi) state(g, k, b int) int { return (g*v.c.classes+k)*2 + b }
-
-// advance consumes step t.
-func (v *ctcViterbi) advance(t int) {
-	for k, p := range v.c.row(t) {
-		v.logp[k] = logProb(p)
-	}
-	blank, classes := v.c.blank(), v.c.classes
-	next := make([]float64, len(v.score))
-	back := make([]int32, len(v.score))
-	for i := range next {
-		next[i], back[i] = math.Inf(-1), -1
-	}
-	relax := func(to, from int, add float64) {
-		if s := v.score[from] + add; s > next[to] {
-			next[to], back[to] = s, int32(from)
+		row := c.row(t)
+		for k := range order {
+			order[k] = k
 		}
-	}
-	for g := range v.a.next {
-		top := [2]int{-1, -1} // the two best states of g, for a new character
-		for k := range classes {
-			for b := range 2 {
-				s := v.state(g, k, b)
-				if math.IsInf(v.score[s], -1) {
-					continue
-				}
-				relax(v.state(g, k, 1), s, v.logp[blank]) // a blank
-				if k != blank && b == 0 {
-					relax(s, s, v.logp[k]) // the same character goes on
-				}
-				switch {
-				case top[0] < 0 || v.score[s] > v.score[top[0]]:
-					top[0], top[1] = s, top[0]
-				case top[1] < 0 || v.score[s] > v.score[top[1]]:
-					top[1] = s
-				}
+		slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(row[y], row[x]) })
+		next = next[:0]
+		clear(at)
+		add := func(p ctcPrefix, g int, pb, pnb float64) {
+			i, ok := at[p]
+			if !ok {
+				i = len(next)
+				at[p] = i
+				next = append(next, ctcHyp{prefix: p, g: g})
 			}
+			next[i].pb += pb
+			next[i].pnb += pnb
 		}
-		if top[0] < 0 {
-			continue
-		}
-		for k, to := range v.a.next[g] {
-			if to < 0 {
+		for _, h := range beam {
+			last := -1
+			if h.prefix.n > 0 {
+				last = int(h.prefix.labels[h.prefix.n-1])
+			}
+			var stay float64
+			if last >= 0 {
+				stay = h.pnb * row[last] // the last character goes on
+			}
+			add(h.prefix, h.g, h.total()*row[blank], stay)
+			if h.prefix.n == ctcMaxLabels {
 				continue
 			}
-			from := top[0]
-			if from == v.state(g, k, 0) { // k right after k: the same character, not a new one
-				from = top[1]
+			n := 0
+			for _, k := range order {
+				to := a.next[h.g][k]
+				if to < 0 {
+					continue
+				}
+				if n++; n > branch {
+					break
+				}
+				p := h.prefix
+				p.labels[p.n] = uint8(k)
+				p.n++
+				if k == last { // a repeated character needs a blank between
+					add(p, to, 0, h.pb*row[k])
+				} else {
+					add(p, to, 0, h.total()*row[k])
+				}
 			}
-			if from >= 0 {
-				relax(v.state(to, k, 0), from, v.logp[k])
+		}
+		left := c.steps - 1 - t
+		next = slices.DeleteFunc(next, func(h ctcHyp) bool { return a.toAccept[h.g] > left })
+		slices.SortStableFunc(next, func(x, y ctcHyp) int { return cmp.Compare(y.total(), x.total()) })
+		beam = append(beam[:0], next[:min(len(next), width)]...)
+	}
+	for _, h := range beam {
+		if a.accept[h.g] {
+			labels := make([]int, h.prefix.n)
+			for i := range labels {
+				labels[i] = int(h.prefix.labels[i])
 			}
+			return labels, true
 		}
 	}
-	v.score = next
-	v.back = append(v.back, back)
-}
-
-// best backtracks from the best accepting state.
-func (v *ctcViterbi) best() ([]int, bool) {
-	end := -1
-	for s, sc := range v.score {
-		g := s / 2 / v.c.classes
-		if v.a.accept[g] && !math.IsInf(sc, -1) && (end < 0 || sc > v.score[end]) {
-			end = s
-		}
-	}
-	if end < 0 {
-		return nil, false
-	}
-	var labels []int
-	s := end
-	for t := len(v.back) - 1; t >= 0; t-- {
-		prev := int(v.back[t][s])
-		if s/2/v.c.classes != prev/2/v.c.classes { // every character moves the automaton on
-			labels = append(labels, (s/2)%v.c.classes)
-		}
-		s = prev
-	}
-	slices.Reverse(labels)
-	return labels, true
+	return nil, false
 }
 
 // alignConf finds the most probable alignment of labels (Viterbi over the CTC

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -202,6 +203,26 @@ func TestPlateCTCDecode(t *testing.T) {
 		require.Equal(t, "湘AED0855", labelsText(chars, mustGrammarCTC(t, c, full)))
 		require.Equal(t, "湘AED855", labelsText(chars, mustGrammarCTC(t, c, sevenPlateGrammar.compile(chars))))
 	})
+	t.Run("summed over alignments", func(t *testing.T) {
+		// The last character: 8 is the best single step (8 then a blank:
+		// 0.5 × 0.55), but 6 is more probable over its three alignments
+		// (66, 6-, -6: 0.25×0.45 + 0.25×0.55 + 0.25×0.45).
+		c := ctcFrom(chars, "-皖-A-1-2-3-4-5-", 0.9)
+		setStep(c, chars, 13, map[rune]float64{'5': 0, '8': 0.5, '6': 0.25, '-': 0.25})
+		setStep(c, chars, 14, map[rune]float64{'-': 0.55, '6': 0.45})
+		g, _ := greedyCTC(c)
+		require.Equal(t, "皖A12348", labelsText(chars, g))
+		require.Equal(t, "皖A12346", labelsText(chars, mustGrammarCTC(t, c, full)))
+	})
+	t.Run("a narrow beam keeps a prefix that can still finish", func(t *testing.T) {
+		// Seven steps for seven characters: after the third, a blank is the
+		// most probable step, but a prefix that takes it cannot finish.
+		c := ctcFrom(chars, "皖A12345", 0.9)
+		setStep(c, chars, 3, map[rune]float64{'-': 0.6, '2': 0.35})
+		best, ok := beamCTC(c, full, 1, 1)
+		require.True(t, ok)
+		require.Equal(t, "皖A12345", labelsText(chars, best))
+	})
 	t.Run("confidence of a weak character", func(t *testing.T) {
 		c := ctcFrom(chars, "-皖-A-1-2-3-4-5-", 0.9)
 		setStep(c, chars, 9, map[rune]float64{'3': 0.3, '8': 0.25})
@@ -211,6 +232,31 @@ func TestPlateCTCDecode(t *testing.T) {
 		require.InDelta(t, 0.3, ac[4], 1e-9)
 		require.InDelta(t, 0.9, ac[0], 1e-9)
 	})
+}
+
+func TestPlateAutomatonToAccept(t *testing.T) {
+	chars := []rune(lprnetChars)
+	for _, tc := range []struct {
+		g      plateGrammar
+		prefix string
+		want   int
+	}{
+		{fullPlateGrammar, "", 7},
+		{fullPlateGrammar, "皖", 6},
+		{fullPlateGrammar, "皖A1234", 1},
+		{fullPlateGrammar, "皖A12345", 0}, // accepting, and a new-energy plate could go on
+		{sevenPlateGrammar, "", 7},
+		{topRowGrammar, "", 2},
+		{bottomRowGrammar, "", 5},
+	} {
+		a := tc.g.compile(chars)
+		s := 0
+		for _, r := range tc.prefix {
+			s = a.next[s][slices.Index(chars, r)]
+			require.GreaterOrEqual(t, s, 0, "%s", tc.prefix)
+		}
+		require.Equal(t, tc.want, a.toAccept[s], "%q", tc.prefix)
+	}
 }
 
 func TestPlateCTCProbs(t *testing.T) {

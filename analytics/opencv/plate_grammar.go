@@ -127,10 +127,12 @@ var bottomRowGrammar = plateGrammar{
 }
 
 // ctcAutomaton is a grammar compiled for one charset: dense states, next[s][k]
-// the state after class k (-1: not allowed).
+// the state after class k (-1: not allowed), toAccept[s] the fewest
+// characters that lead from s to an accepting state (len(next) when none do).
 type ctcAutomaton struct {
-	next   [][]int
-	accept []bool
+	next     [][]int
+	accept   []bool
+	toAccept []int
 }
 
 // compile enumerates the grammar's reachable states over chars (the CTC blank,
@@ -161,6 +163,23 @@ func (g plateGrammar) compile(chars []rune) ctcAutomaton {
 		}
 		a.next = append(a.next, row)
 		a.accept = append(a.accept, g.accept(s))
+	}
+	a.toAccept = make([]int, len(a.next))
+	for s := range a.toAccept {
+		a.toAccept[s] = len(a.next)
+		if a.accept[s] {
+			a.toAccept[s] = 0
+		}
+	}
+	for changed := true; changed; { // shortest paths backwards; the graph is small
+		changed = false
+		for s, row := range a.next {
+			for _, t := range row {
+				if t >= 0 && a.toAccept[t]+1 < a.toAccept[s] {
+					a.toAccept[s], changed = a.toAccept[t]+1, true
+				}
+			}
+		}
 	}
 	return a
 }
