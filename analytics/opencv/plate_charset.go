@@ -3,7 +3,6 @@ package opencv
 import (
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -25,19 +24,24 @@ func loadCharset(path string) ([]rune, error) {
 	}
 	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(string(b), "\r", ""), "\n \t"), "\n")
 	chars := make([]rune, 0, len(lines))
+	seen := make(map[rune]bool, len(lines))
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
 		if utf8.RuneCountInString(l) != 1 {
 			return nil, fmt.Errorf("line %d: %q: want exactly one character", i+1, l)
 		}
 		r, _ := utf8.DecodeRuneInString(l)
-		if slices.Contains(chars, r) {
+		if seen[r] {
 			return nil, fmt.Errorf("line %d: %q listed twice", i+1, l)
 		}
+		seen[r] = true
 		chars = append(chars, r)
 	}
-	if len(chars) < 2 {
+	switch {
+	case len(chars) < 2:
 		return nil, fmt.Errorf("%d characters: want at least one class and the blank", len(chars))
+	case len(chars) > maxPlateClasses:
+		return nil, fmt.Errorf("%d characters: at most %d (the decoder keeps a class in 16 bits)", len(chars), maxPlateClasses)
 	}
 	return chars, nil
 }

@@ -102,9 +102,13 @@ const (
 // characters; a longer prefix is not extended).
 const ctcMaxLabels = 12
 
+// maxPlateClasses is the most classes, blank included, a recogniser may have:
+// a ctcPrefix keeps a class in 16 bits.
+const maxPlateClasses = 1 << 16
+
 // ctcPrefix is a decoded text so far; it determines its automaton state.
 type ctcPrefix struct {
-	labels [ctcMaxLabels]uint8
+	labels [ctcMaxLabels]uint16
 	n      int
 }
 
@@ -181,7 +185,7 @@ func beamCTC(c ctcProbs, a ctcAutomaton, width, branch int) ([]int, bool) {
 					break
 				}
 				p := h.prefix
-				p.labels[p.n] = uint8(k)
+				p.labels[p.n] = uint16(k)
 				p.n++
 				if k == last { // a repeated character needs a blank between
 					add(p, to, 0, h.pb*row[k])
@@ -194,6 +198,15 @@ func beamCTC(c ctcProbs, a ctcAutomaton, width, branch int) ([]int, bool) {
 		next = slices.DeleteFunc(next, func(h ctcHyp) bool { return a.toAccept[h.g] > left })
 		slices.SortStableFunc(next, func(x, y ctcHyp) int { return cmp.Compare(y.total(), x.total()) })
 		beam = append(beam[:0], next[:min(len(next), width)]...)
+		// Rescale so that long or unsure outputs do not underflow; only
+		// the ratios between prefixes matter.
+		if len(beam) > 0 && beam[0].total() > 0 {
+			top := beam[0].total()
+			for i := range beam {
+				beam[i].pb /= top
+				beam[i].pnb /= top
+			}
+		}
 	}
 	for _, h := range beam {
 		if a.accept[h.g] {

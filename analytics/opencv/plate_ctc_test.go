@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -223,6 +224,15 @@ func TestPlateCTCDecode(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, "皖A12345", labelsText(chars, best))
 	})
+	t.Run("long and unsure", func(t *testing.T) {
+		// 1400 steps whose best class has 0.3: any one alignment's
+		// probability is far below the smallest float64. (The 7-character
+		// grammar: over so many unsure steps, an eighth character somewhere
+		// does become more probable than none.)
+		steps := strings.Repeat("-", 100) + strings.Join(strings.Split("皖A12345", ""), strings.Repeat("-", 200)) + strings.Repeat("-", 100)
+		c := ctcFrom(chars, steps, 0.3)
+		require.Equal(t, "皖A12345", labelsText(chars, mustGrammarCTC(t, c, sevenPlateGrammar.compile(chars))))
+	})
 	t.Run("confidence of a weak character", func(t *testing.T) {
 		c := ctcFrom(chars, "-皖-A-1-2-3-4-5-", 0.9)
 		setStep(c, chars, 9, map[rune]float64{'3': 0.3, '8': 0.25})
@@ -280,6 +290,16 @@ func TestPlateCTCProbs(t *testing.T) {
 	})
 }
 
+// manyChars lists n distinct characters, one per line.
+func manyChars(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteRune(rune(0x10000 + i))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 func TestPlateCharset(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) string {
@@ -298,6 +318,7 @@ func TestPlateCharset(t *testing.T) {
 		{name: "empty line", path: write("gap.txt", "京\n\nA\n-\n"), wantErr: `line 2: "": want exactly one character`},
 		{name: "twice", path: write("twice.txt", "京\nA\n京\n-\n"), wantErr: `line 3: "京" listed twice`},
 		{name: "too few", path: write("one.txt", "-\n"), wantErr: "want at least one class and the blank"},
+		{name: "too many", path: write("many.txt", manyChars(maxPlateClasses+1)), wantErr: "65537 characters: at most 65536"},
 		{name: "missing", path: filepath.Join(dir, "nope.txt"), wantErr: "no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
