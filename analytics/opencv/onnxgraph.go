@@ -209,12 +209,9 @@ func readONNXTensor(b []byte) (string, onnxTensor, error) {
 				floats = append(floats, math.Float32frombits(uint32(x)))
 				return nil
 			}
-			if len(v)%4 != 0 {
-				return fmt.Errorf("float_data: %d bytes", len(v))
-			}
-			for i := 0; i < len(v); i += 4 {
-				floats = append(floats, math.Float32frombits(binary.LittleEndian.Uint32(v[i:])))
-			}
+			var err error
+			floats, err = appendLEFloats(floats, v, "float_data")
+			return err
 		case 8:
 			name = string(v)
 		case 9:
@@ -230,12 +227,8 @@ func readONNXTensor(b []byte) (string, onnxTensor, error) {
 		return name, t, err
 	}
 	if raw != nil {
-		if len(raw)%4 != 0 {
-			return name, t, fmt.Errorf("raw_data: %d bytes", len(raw))
-		}
-		floats = make([]float32, len(raw)/4)
-		for i := range floats {
-			floats[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+		if floats, err = appendLEFloats(nil, raw, "raw_data"); err != nil {
+			return name, t, err
 		}
 	}
 	if int64(len(floats)) != t.size() {
@@ -243,6 +236,18 @@ func readONNXTensor(b []byte) (string, onnxTensor, error) {
 	}
 	t.floats = floats
 	return name, t, nil
+}
+
+// appendLEFloats appends the little-endian float32 values packed in v, the
+// payload of the field named field.
+func appendLEFloats(dst []float32, v []byte, field string) ([]float32, error) {
+	if len(v)%4 != 0 {
+		return dst, fmt.Errorf("%s: %d bytes", field, len(v))
+	}
+	for i := 0; i < len(v); i += 4 {
+		dst = append(dst, math.Float32frombits(binary.LittleEndian.Uint32(v[i:])))
+	}
+	return dst, nil
 }
 
 // appendInts adds a repeated int64 field's value: one varint, or a packed run.

@@ -11,18 +11,20 @@ import (
 
 // pbFixed32 is a fixed32 field (a float in onnx.proto's non-packed form).
 func pbFixed32(field int, v float32) []byte {
-	b := binary.AppendUvarint(nil, uint64(field)<<3|5)
-	return binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	return append(binary.AppendUvarint(nil, uint64(field)<<3|5), leFloats(v)...)
+}
+
+// leFloats packs vs as little-endian float32s (packed float_data, raw_data).
+func leFloats(vs ...float32) []byte {
+	var b []byte
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	return b
 }
 
 // pbPackedFloats and pbPackedInts are packed repeated fields.
-func pbPackedFloats(field int, vs ...float32) []byte {
-	var body []byte
-	for _, v := range vs {
-		body = binary.LittleEndian.AppendUint32(body, math.Float32bits(v))
-	}
-	return pbBytes(field, body)
-}
+func pbPackedFloats(field int, vs ...float32) []byte { return pbBytes(field, leFloats(vs...)) }
 
 func pbPackedInts(field int, vs ...int64) []byte {
 	var body []byte
@@ -34,11 +36,7 @@ func pbPackedInts(field int, vs ...int64) []byte {
 
 // onnxFloatTensor is a FLOAT TensorProto with its values in raw_data.
 func onnxFloatTensor(name string, dims []int64, vs ...float32) []byte {
-	var raw []byte
-	for _, v := range vs {
-		raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(v))
-	}
-	return append(append(pbPackedInts(1, dims...), pbVarint(2, onnxFloat)...), append(pbString(8, name), pbBytes(9, raw)...)...)
+	return append(append(pbPackedInts(1, dims...), pbVarint(2, onnxFloat)...), append(pbString(8, name), pbBytes(9, leFloats(vs...))...)...)
 }
 
 // onnxNodeProto is a NodeProto; attrs are whole AttributeProto fields (5).

@@ -34,7 +34,7 @@ func onnxValue(field int, name string, dims ...int) []byte {
 
 // onnxOneNode returns a model with one node of opType from x [1,3,s,s] to y.
 func onnxOneNode(opType string, opset, s int) []byte {
-	node := pbBytes(1, pbString(1, "x"), pbString(2, "y"), pbString(3, "n0"), pbString(4, opType))
+	node := onnxNodeProto("n0", opType, []string{"x"}, []string{"y"})
 	graph := pbBytes(7, node, pbString(2, "g"), onnxValue(11, "x", 1, 3, s, s), onnxValue(12, "y", 1, 3, s, s))
 	opsetImport := pbBytes(8, pbString(1, ""), pbVarint(2, uint64(opset)))
 	return append(append(pbVarint(1, 7), opsetImport...), graph...)

@@ -48,27 +48,27 @@ type textRead struct {
 
 func (r *plateRecognizer) close() { r.net.close() }
 
-// probs runs the network on img (BGR, any size).
+// probs runs the network on img (BGR, any size). With a context head, the
+// network runs up to the head's divisions and the head runs here.
 func (r *plateRecognizer) probs(img gocv.Mat) (ctcProbs, error) {
 	blob := plainBlob(img, lprnetW, lprnetH, lprnetScale, lprnetMean)
 	defer blob.Close()
+	layers := r.net.outNames
 	if r.head != nil {
-		outs, ts, err := r.net.forwardLayers(blob, r.head.layers)
-		if err != nil {
-			return ctcProbs{}, err
-		}
-		defer closeMats(outs)
-		t, err := r.head.logits(ts)
-		if err != nil {
-			return ctcProbs{}, err
-		}
-		return newCTCProbs(t, len(r.chars))
+		layers = r.head.layers
 	}
-	outs, ts, err := r.net.forward(blob)
+	outs, ts, err := r.net.forwardLayers(blob, layers)
 	if err != nil {
 		return ctcProbs{}, err
 	}
 	defer closeMats(outs)
+	if r.head != nil {
+		t, err := r.head.logits(ts)
+		if err != nil {
+			return ctcProbs{}, err
+		}
+		ts = []tensor{t}
+	}
 	if len(ts) != 1 {
 		return ctcProbs{}, fmt.Errorf("recogniser: %d outputs %s, want one", len(ts), shapes(ts))
 	}
